@@ -1,0 +1,32 @@
+"""The verifiable-constraint library: IFEval's 25 instruction types, checked exactly as officially.
+
+Importing this package registers every constraint family.
+"""
+
+from graph.constraints import (  # noqa: F401  (imported for registration)
+    case,
+    combination,
+    content,
+    format,
+    keywords,
+    language,
+    length,
+    punctuation,
+    startend,
+)
+from graph.constraints.base import CheckResult, Constraint
+from graph.constraints.registry import build, catalogue, constraint_class
+from graph.constraints.verify import Mode, build_constraints, check_loose, loose_variants, verify
+
+__all__ = [
+    "CheckResult",
+    "Constraint",
+    "Mode",
+    "build",
+    "build_constraints",
+    "catalogue",
+    "check_loose",
+    "constraint_class",
+    "loose_variants",
+    "verify",
+]

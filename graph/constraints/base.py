@@ -1,0 +1,116 @@
+"""The constraint contract: typed parameters, a checker that explains itself, optional repair.
+
+A constraint is built once from IFEval-style kwargs (validated by a pydantic model; nothing is
+ever filled in at random) and is then a pure function of the response text.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from graph.errors import ConstraintParamError
+
+Relation = Literal["less than", "at least"]
+
+
+class NoParams(BaseModel):
+    """Parameters of a constraint that takes none."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Params(BaseModel):
+    """Base of every parameter model: unknown kwargs are an error, values are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+P = TypeVar("P", bound=BaseModel)
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    """One verdict. ``detail`` says why in words a teacher LLM can act on."""
+
+    constraint_id: str
+    passed: bool
+    detail: str
+    measured: Any = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def compare(value: int, relation: str, target: int) -> bool:
+    """The official relation semantics: ``less than`` is strict, ``at least`` is inclusive."""
+    return value < target if relation == "less than" else value >= target
+
+
+def relation_text(relation: str, target: int) -> str:
+    return f"fewer than {target}" if relation == "less than" else f"at least {target}"
+
+
+class Constraint(ABC, Generic[P]):
+    """One verifiable instruction. Subclasses set ``id`` and ``params_model``."""
+
+    id: ClassVar[str]
+    params_model: ClassVar[type[BaseModel]] = NoParams
+    has_repair: ClassVar[bool] = False
+
+    def __init__(self, params: P) -> None:
+        self.params = params
+
+    @classmethod
+    def from_kwargs(cls, kwargs: Mapping[str, Any] | None) -> Constraint[Any]:
+        """Validate IFEval kwargs (``None`` values mean "unused", as in IFBench rows)."""
+        cleaned = {key: value for key, value in (kwargs or {}).items() if value is not None}
+        try:
+            params = cls.params_model.model_validate(cleaned)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            field_name = ".".join(str(part) for part in first["loc"]) or "kwargs"
+            raise ConstraintParamError(
+                f"{cls.id}: kwarg '{field_name}': {first['msg']}",
+                constraint_id=cls.id,
+                field=field_name,
+            ) from exc
+        return cls(params)  # type: ignore[arg-type]
+
+    def kwargs(self) -> dict[str, Any]:
+        """The parameters back as IFEval kwargs."""
+        return self.params.model_dump()
+
+    @abstractmethod
+    def describe(self) -> str:
+        """The instruction sentence, for teacher prompts and data synthesis."""
+
+    def check(self, response: str) -> CheckResult:
+        """Strict verdict: an empty or blank response follows nothing (official rule)."""
+        if not response.strip():
+            return self.result(False, "the response is empty", 0)
+        return self._check(response)
+
+    @abstractmethod
+    def _check(self, response: str) -> CheckResult:
+        """The checker proper, on a non-blank response."""
+
+    def repair(self, response: str) -> str | None:
+        """A mechanical fix, returned only when the checker confirms it passes."""
+        if not self.has_repair:
+            return None
+        candidate = self._repair(response)
+        if candidate is None or candidate == response or not self.check(candidate).passed:
+            return None
+        return candidate
+
+    def _repair(self, response: str) -> str | None:
+        return None
+
+    def result(self, passed: bool, detail: str, measured: Any = None) -> CheckResult:
+        return CheckResult(self.id, passed, "ok" if passed and not detail else detail, measured)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.kwargs()!r})"

@@ -1,0 +1,143 @@
+"""keywords:* constraints: words that must, must not, or must often appear; letter counts.
+
+Keywords are used as regular expressions, case-insensitively, exactly as the official checker
+does (an invalid pattern falls back to a literal match instead of crashing).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from functools import lru_cache
+
+from pydantic import Field, field_validator
+
+from graph.constraints.base import (
+    CheckResult,
+    Constraint,
+    Params,
+    Relation,
+    compare,
+    relation_text,
+)
+from graph.constraints.registry import register
+from graph.constraints.text import excerpt
+
+
+@lru_cache(maxsize=2048)
+def keyword_pattern(pattern: str, word_bounded: bool = False) -> re.Pattern[str]:
+    """Compile a keyword as the official checker does, tolerating invalid regex syntax."""
+    try:
+        re.compile(pattern)
+    except re.error:
+        pattern = re.escape(pattern)
+    if word_bounded:
+        pattern = r"\b" + pattern + r"\b"
+    return re.compile(pattern, re.IGNORECASE)
+
+
+def _non_empty(values: list[str]) -> list[str]:
+    if not values or any(not isinstance(v, str) or not v.strip() for v in values):
+        raise ValueError("must be a non-empty list of non-blank strings")
+    return values
+
+
+class ExistenceParams(Params):
+    keywords: list[str]
+
+    _check_keywords = field_validator("keywords")(_non_empty)
+
+
+@register
+class KeywordExistence(Constraint[ExistenceParams]):
+    id = "keywords:existence"
+    params_model = ExistenceParams
+
+    def describe(self) -> str:
+        return "Include the keywords " + ", ".join(repr(k) for k in self.params.keywords) + " in the response."
+
+    def _check(self, response: str) -> CheckResult:
+        missing = [k for k in self.params.keywords if not keyword_pattern(k).search(response)]
+        if missing:
+            return self.result(False, "missing keywords: " + ", ".join(repr(k) for k in missing), missing)
+        return self.result(True, "", [])
+
+
+class FrequencyParams(Params):
+    keyword: str = Field(min_length=1)
+    frequency: int = Field(ge=0)
+    relation: Relation
+
+
+@register
+class KeywordFrequency(Constraint[FrequencyParams]):
+    id = "keywords:frequency"
+    params_model = FrequencyParams
+
+    def describe(self) -> str:
+        p = self.params
+        return f"The word {p.keyword!r} must appear {relation_text(p.relation, p.frequency)} times."
+
+    def _check(self, response: str) -> CheckResult:
+        p = self.params
+        count = len(keyword_pattern(p.keyword).findall(response))
+        if compare(count, p.relation, p.frequency):
+            return self.result(True, "", count)
+        return self.result(
+            False,
+            f"{p.keyword!r} appears {count} times; needs {relation_text(p.relation, p.frequency)}",
+            count,
+        )
+
+
+class ForbiddenParams(Params):
+    forbidden_words: list[str]
+
+    _check_words = field_validator("forbidden_words")(_non_empty)
+
+
+@register
+class ForbiddenWords(Constraint[ForbiddenParams]):
+    id = "keywords:forbidden_words"
+    params_model = ForbiddenParams
+
+    def describe(self) -> str:
+        words = ", ".join(repr(w) for w in self.params.forbidden_words)
+        return f"Do not include the words {words} in the response."
+
+    def _check(self, response: str) -> CheckResult:
+        found = []
+        for word in self.params.forbidden_words:
+            match = keyword_pattern(word, word_bounded=True).search(response)
+            if match:
+                found.append(f"{word!r} at '{excerpt(response, match.start(), match.end())}'")
+        if found:
+            return self.result(False, "contains forbidden words: " + "; ".join(found), len(found))
+        return self.result(True, "", 0)
+
+
+class LetterParams(Params):
+    letter: str = Field(min_length=1, max_length=1)
+    let_frequency: int = Field(ge=0)
+    let_relation: Relation
+
+
+@register
+class LetterFrequency(Constraint[LetterParams]):
+    """Counts the letter case-insensitively. A non a-z character is counted literally
+    (the official checker swaps it for a random letter, which makes its verdict unstable)."""
+
+    id = "keywords:letter_frequency"
+    params_model = LetterParams
+
+    def describe(self) -> str:
+        p = self.params
+        return f"The letter {p.letter!r} must appear {relation_text(p.let_relation, p.let_frequency)} times."
+
+    def _check(self, response: str) -> CheckResult:
+        p = self.params
+        count = Counter(response.lower())[p.letter.lower()]
+        if compare(count, p.let_relation, p.let_frequency):
+            return self.result(True, "", count)
+        needs = relation_text(p.let_relation, p.let_frequency)
+        return self.result(False, f"the letter {p.letter!r} appears {count} times; needs {needs}", count)
