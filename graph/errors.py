@@ -41,6 +41,11 @@ class ExtractionError(FollowfixError):
 class TeacherError(FollowfixError):
     """The teacher LLM could not be reached or answered unusably after all retries."""
 
+    def __init__(self, message: str, *, attempts: int = 0, status_code: int | None = None):
+        super().__init__(message)
+        self.attempts = attempts
+        self.status_code = status_code
+
 
 class TeacherUnavailableError(TeacherError):
     """The teacher endpoint is down (connection refused, timeouts, 5xx after retries)."""
@@ -48,3 +53,11 @@ class TeacherUnavailableError(TeacherError):
 
 class InputFormatError(FollowfixError):
     """An input file row is malformed; the message names the row and field."""
+
+
+class StoreError(FollowfixError):
+    """The correction store failed (unreachable, migration failed, a write exhausted its retries)."""
+
+
+class RecorderStoppedError(StoreError):
+    """A record was submitted to a recorder that is not running (not started, or stopping)."""

@@ -43,7 +43,9 @@ class EnglishLowercase(Constraint[NoParams]):
             detail = f"has capital letters, first in {offender!r}" if offender else "has no lowercase letters"
             return self.result(False, detail, False)
         if not _english(response):
-            return self.result(False, f"lowercase, but reads as {detect_language(response)!r}, not English", False)
+            return self.result(
+                False, f"lowercase, but reads as {detect_language(response)!r}, not English", False
+            )
         return self.result(True, "", True)
 
     def _repair(self, response: str) -> str:
@@ -64,7 +66,9 @@ class EnglishCapital(Constraint[NoParams]):
             detail = f"has lowercase letters, first in {offender!r}" if offender else "has no capital letters"
             return self.result(False, detail, False)
         if not _english(response):
-            return self.result(False, f"capitals, but reads as {detect_language(response)!r}, not English", False)
+            return self.result(
+                False, f"capitals, but reads as {detect_language(response)!r}, not English", False
+            )
         return self.result(True, "", True)
 
     def _repair(self, response: str) -> str:

@@ -67,7 +67,9 @@ class Postscript(Constraint[PostscriptParams]):
 
     def _repair(self, response: str) -> str:
         """Add a one-line postscript (a neutral sentence; the teacher can do better)."""
-        return insert_before_closing_quote(response, f"\n\n{self.params.postscript_marker} {POSTSCRIPT_FILLER}")
+        return insert_before_closing_quote(
+            response, f"\n\n{self.params.postscript_marker} {POSTSCRIPT_FILLER}"
+        )
 
 
 class PlaceholderParams(Params):

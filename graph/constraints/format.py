@@ -36,7 +36,9 @@ class NumberBulletLists(Constraint[BulletParams]):
         count = len(STAR_BULLET.findall(response)) + len(DASH_BULLET.findall(response))
         if count == self.params.num_bullets:
             return self.result(True, "", count)
-        return self.result(False, f"has {count} bullet points (* or -); needs exactly {self.params.num_bullets}", count)
+        return self.result(
+            False, f"has {count} bullet points (* or -); needs exactly {self.params.num_bullets}", count
+        )
 
 
 @register
@@ -51,7 +53,9 @@ class ConstrainedResponse(Constraint[NoParams]):
         text = response.strip()
         if any(option in text for option in CONSTRAINED_OPTIONS):
             return self.result(True, "", True)
-        return self.result(False, "contains none of " + " / ".join(repr(o) for o in CONSTRAINED_OPTIONS), False)
+        return self.result(
+            False, "contains none of " + " / ".join(repr(o) for o in CONSTRAINED_OPTIONS), False
+        )
 
     def _repair(self, response: str) -> str | None:
         """Only when the response itself opens with yes / no / maybe: the verdict is not ours to pick."""
@@ -125,7 +129,9 @@ class MultipleSections(Constraint[SectionsParams]):
         if count >= self.params.num_sections:
             return self.result(True, "", count)
         p = self.params
-        return self.result(False, f"has {count} '{p.section_spliter} N' markers; needs {p.num_sections}", count)
+        return self.result(
+            False, f"has {count} '{p.section_spliter} N' markers; needs {p.num_sections}", count
+        )
 
     def _repair(self, response: str) -> str | None:
         """Relabel existing markers written in another case, else group paragraphs into sections."""
@@ -214,7 +220,11 @@ class Title(Constraint[NoParams]):
         heading = _MARKDOWN_HEADING.match(response)
         if heading:
             name = heading.group(1).strip("*# ")
-            return response[: heading.start(1)].rstrip("# \t").rstrip() + f"<<{name}>>" + response[heading.end() :]
+            return (
+                response[: heading.start(1)].rstrip("# \t").rstrip()
+                + f"<<{name}>>"
+                + response[heading.end() :]
+            )
         words = re.findall(r"[\w'-]+", response)[:6]
         if not words:
             return None

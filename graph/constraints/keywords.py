@@ -54,7 +54,9 @@ class KeywordExistence(Constraint[ExistenceParams]):
     params_model = ExistenceParams
 
     def describe(self) -> str:
-        return "Include the keywords " + ", ".join(repr(k) for k in self.params.keywords) + " in the response."
+        return (
+            "Include the keywords " + ", ".join(repr(k) for k in self.params.keywords) + " in the response."
+        )
 
     def _check(self, response: str) -> CheckResult:
         missing = [k for k in self.params.keywords if not keyword_pattern(k).search(response)]

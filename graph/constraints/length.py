@@ -118,7 +118,7 @@ class NthParagraphParams(Params):
 
 def first_word_of(paragraph: str) -> str:
     """The official notion: leading quotes dropped, cut at the first punctuation mark, lowercased."""
-    word = paragraph.split()[0].strip().lstrip("'").lstrip('"')
+    word = paragraph.split(maxsplit=1)[0].strip().lstrip("'").lstrip('"')
     letters = []
     for char in word:
         if char in _FIRST_WORD_STOPS:
@@ -151,7 +151,11 @@ class NthParagraphFirstWord(Constraint[NthParagraphParams]):
         word = first_word_of(paragraph)
         problems = []
         if count != p.num_paragraphs:
-            problems.append(f"has {count} paragraphs separated by blank lines; needs exactly {p.num_paragraphs}")
+            problems.append(
+                f"has {count} paragraphs separated by blank lines; needs exactly {p.num_paragraphs}"
+            )
         if word != p.first_word.strip().lower():
-            problems.append(f"paragraph {p.nth_paragraph} starts with {word!r}; must start with {p.first_word!r}")
+            problems.append(
+                f"paragraph {p.nth_paragraph} starts with {word!r}; must start with {p.first_word!r}"
+            )
         return self.result(not problems, "; ".join(problems), count)

@@ -34,7 +34,9 @@ class EndChecker(Constraint[EndParams]):
         if text.endswith(phrase):
             return self.result(True, "", True)
         tail = response.strip()[-40:].replace("\n", " ")
-        return self.result(False, f"ends with '...{tail}'; must end with {self.params.end_phrase.strip()!r}", False)
+        return self.result(
+            False, f"ends with '...{tail}'; must end with {self.params.end_phrase.strip()!r}", False
+        )
 
     def _repair(self, response: str) -> str:
         """Append the phrase, inside a closing double quote if the response is quoted."""
@@ -58,7 +60,7 @@ class Quotation(Constraint[NoParams]):
         if len(text) > 1 and text[0] == '"' and text[-1] == '"':
             return self.result(True, "", True)
         where = "start" if not text.startswith('"') else "end"
-        return self.result(False, f"does not {where} with a double quotation mark (\")", False)
+        return self.result(False, f'does not {where} with a double quotation mark (")', False)
 
     def _repair(self, response: str) -> str:
         text = response.strip()

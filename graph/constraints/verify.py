@@ -24,7 +24,9 @@ def loose_variants(response: str) -> list[str]:
     return variants
 
 
-def check_loose(constraint: Constraint[Any], response: str, variants: Sequence[str] | None = None) -> CheckResult:
+def check_loose(
+    constraint: Constraint[Any], response: str, variants: Sequence[str] | None = None
+) -> CheckResult:
     """Passes when any non-blank variant passes; a failure reports the strict detail."""
     strict = constraint.check(response)
     if strict.passed:
@@ -38,20 +40,22 @@ def check_loose(constraint: Constraint[Any], response: str, variants: Sequence[s
 
 
 def build_constraints(
-    constraints: Iterable[ConstraintSpec] | None = None,
+    constraints: Iterable[ConstraintSpec | Constraint[Any]] | None = None,
     *,
     instruction_id_list: Sequence[str] | None = None,
     kwargs: Sequence[Mapping[str, Any] | None] | None = None,
 ) -> list[Constraint[Any]]:
     """Build from ``[{"id", "kwargs"}]`` or from IFEval's parallel ``instruction_id_list`` + ``kwargs``."""
     if constraints is not None:
-        built = []
+        built: list[Constraint[Any]] = []
         for index, spec in enumerate(constraints):
             if isinstance(spec, Constraint):
                 built.append(spec)
                 continue
             if not isinstance(spec, Mapping) or "id" not in spec:
-                raise ConstraintParamError(f"constraints[{index}] needs an 'id'", field=f"constraints[{index}].id")
+                raise ConstraintParamError(
+                    f"constraints[{index}] needs an 'id'", field=f"constraints[{index}].id"
+                )
             built.append(build(spec["id"], spec.get("kwargs")))
         return built
     ids = list(instruction_id_list or [])

@@ -1,0 +1,313 @@
+"""Seeded langdetect, made fast without changing its answers.
+
+langdetect (the official checker's detector) runs 7 random-walk trials over a text's n-grams, in
+pure Python. With a fixed seed the random stream is the same for every text, so this module
+replays it: it reads Mersenne Twister words from one precomputed stream, reproduces
+``random.gauss`` and ``random.choice`` exactly, and runs each trial's products as a cumulative
+sum of logarithms in numpy. N-gram extraction follows langdetect's own state machine per word,
+memoised. Profiles come from the installed langdetect package; a sparse copy is cached on disk so
+later processes load in milliseconds. ``tests/graph/constraints/test_langid.py`` checks that the
+answers equal ``langdetect.detect`` (seeded) on every benchmark response and its loose variants.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+import random
+import re
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+log = logging.getLogger(__name__)
+
+ALPHA, ALPHA_WIDTH, N_TRIAL = 0.5, 0.05, 7
+ITERATION_LIMIT, PROB_THRESHOLD, CONV_THRESHOLD, BASE_FREQ = 1000, 0.1, 0.99999, 10000
+_TWOPI = 2.0 * math.pi
+_SPACES = re.compile(" +")
+
+
+class Profiles:
+    """langdetect's n-gram probabilities per language as a sparse matrix, with an n-gram index."""
+
+    def __init__(
+        self, langs: list[str], grams: list[str], data: NDArray[Any], cols: NDArray[Any], ptr: NDArray[Any]
+    ):
+        self.langs = langs
+        self.index = {gram: row for row, gram in enumerate(grams)}
+        self.data, self.cols, self.ptr = data, cols, ptr
+
+    def dense(self, rows: NDArray[Any]) -> NDArray[np.float64]:
+        """Dense probability rows for the given n-gram ids (a vectorised CSR gather)."""
+        starts, ends = self.ptr[rows], self.ptr[rows + 1]
+        lengths = ends - starts
+        owner = np.repeat(np.arange(len(rows)), lengths)
+        firsts = np.cumsum(lengths) - lengths
+        offsets = np.arange(int(lengths.sum())) - np.repeat(firsts - starts, lengths)
+        out = np.zeros((len(rows), len(self.langs)))
+        out[owner, self.cols[offsets]] = self.data[offsets]
+        return out
+
+
+def _cache_file() -> Path:
+    base = os.environ.get("FOLLOWFIX_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME", os.path.expanduser("~/.cache")), "followfix"
+    )
+    return Path(base) / f"langdetect-{metadata.version('langdetect')}-profiles.npz"
+
+
+def _build_from_langdetect() -> tuple[list[str], list[str], NDArray[Any], NDArray[Any], NDArray[Any]]:
+    from langdetect import detector_factory
+
+    detector_factory.init_factory()
+    factory = detector_factory._factory
+    assert factory is not None
+    grams = list(factory.word_lang_prob_map)
+    matrix = np.array([factory.word_lang_prob_map[g] for g in grams])
+    nonzero = matrix != 0
+    ptr = np.concatenate([[0], np.cumsum(nonzero.sum(axis=1))]).astype(np.int64)
+    cols = np.nonzero(nonzero)[1].astype(np.int16)
+    return list(factory.langlist), grams, matrix[nonzero], cols, ptr
+
+
+@lru_cache(maxsize=1)
+def profiles() -> Profiles:
+    """Load the profiles from the disk cache, building (and caching) them from langdetect once."""
+    path = _cache_file()
+    try:
+        with np.load(path, allow_pickle=False) as cached:
+            langs = str(cached["langs"]).split("\n")
+            grams = str(cached["grams"]).split("\n")
+            return Profiles(langs, grams, cached["data"], cached["cols"], cached["ptr"])
+    except (OSError, KeyError, ValueError):
+        pass
+    langs, grams, data, cols, ptr = _build_from_langdetect()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp.npz")
+        np.savez(tmp, langs="\n".join(langs), grams="\n".join(grams), data=data, cols=cols, ptr=ptr)
+        os.replace(tmp, path)
+    except OSError as exc:
+        log.info("language profiles not cached (%s); they load from langdetect each time", exc)
+    return Profiles(langs, grams, data, cols, ptr)
+
+
+class _Stream:
+    """The 32-bit outputs of ``random.Random(seed)``, generated once and extended on demand."""
+
+    def __init__(self, seed: int) -> None:
+        self._rng = random.Random(seed)
+        self.words = np.zeros(0, dtype=np.uint32)
+
+    def upto(self, end: int) -> NDArray[np.uint32]:
+        if end > len(self.words):
+            more = max(end - len(self.words), 16384)
+            fresh = np.fromiter((self._rng.getrandbits(32) for _ in range(more)), dtype=np.uint32, count=more)
+            self.words = np.concatenate([self.words, fresh])
+        return self.words
+
+
+@lru_cache(maxsize=4)
+def _stream(seed: int) -> _Stream:
+    return _Stream(seed)
+
+
+def _unit(a: int, b: int) -> float:
+    """``random.random()`` from two consecutive 32-bit words (CPython's formula)."""
+    return ((a >> 5) * 67108864.0 + (b >> 6)) * (1.0 / 9007199254740992.0)
+
+
+# --- text preparation: langdetect's Detector.append, cleaning_text and n-gram extraction ---
+
+
+@lru_cache(maxsize=1)
+def _langdetect_parts() -> tuple[Any, Any, Any, Any, Any]:
+    from langdetect.detector import Detector
+    from langdetect.utils.ngram import NGram
+    from langdetect.utils.unicode_block import UNICODE_LATIN_EXTENDED_ADDITIONAL, unicode_block
+
+    return Detector.URL_RE, Detector.MAIL_RE, NGram, unicode_block, UNICODE_LATIN_EXTENDED_ADDITIONAL
+
+
+_LATIN = re.compile("[A-z]")
+_ABOVE_COMBINING = re.compile("[\u0300-\U0010ffff]")
+_normal_chars: dict[int, str] = {}
+
+
+@lru_cache(maxsize=65536)
+def _counts_as_non_latin(ch: str) -> bool:
+    _, _, _, unicode_block, extended_additional = _langdetect_parts()
+    return bool(unicode_block(ch) != extended_additional)
+
+
+def _clean_latin(text: str) -> bool:
+    """langdetect's ``cleaning_text`` rule: drop Latin letters when non-Latin script dominates."""
+    if text.isascii():
+        return False
+    latin = len(_LATIN.findall(text))
+    non_latin = sum(1 for ch in _ABOVE_COMBINING.findall(text) if _counts_as_non_latin(ch))
+    return latin * 2 < non_latin
+
+
+def prepare(text: str, clean: bool | None = None) -> str:
+    """The text langdetect scores: URLs and mails dropped, 10k chars, spaces collapsed, normalised."""
+    url_re, mail_re, ngram, _, _ = _langdetect_parts()
+    text = ngram.normalize_vi(mail_re.sub(" ", url_re.sub(" ", text)))
+    text = _SPACES.sub(" ", text[:10000])
+    if _clean_latin(text) if clean is None else clean:
+        text = _LATIN.sub("", text)
+    for ch in set(text):
+        if ord(ch) not in _normal_chars:
+            _normal_chars[ord(ch)] = ngram.normalize(ch)
+    return text.translate(_normal_chars)
+
+
+@lru_cache(maxsize=65536)
+def _word_grams(word: str, trailing_space: bool) -> tuple[int, ...]:
+    """Row ids of the n-grams langdetect's NGram state machine emits for one word, in its order.
+
+    Within a word the machine's buffer is a sliding window over " " + word, so the 1-, 2- and
+    3-grams ending at each character are slices of that string; a character that continues a run
+    of capitals emits nothing; a following space emits the word's last 2- and 3-gram with it.
+    """
+    get = profiles().index.get
+    padded = " " + word + " "
+    capital_run = set()
+    if not word.islower():
+        capital_run = {j + 1 for j in range(1, len(word)) if word[j].isupper() and word[j - 1].isupper()}
+    found = [
+        row
+        for end in range(1, len(word) + 1)
+        if end not in capital_run
+        for n in (1, 2, 3)
+        if end >= n - 1 and (row := get(padded[end - n + 1 : end + 1])) is not None
+    ]
+    if trailing_space:
+        end = len(word) + 1
+        found += [row for n in (2, 3) if (row := get(padded[end - n + 1 : end + 1])) is not None]
+    return tuple(found)
+
+
+def _prepared_ids(prepared: str) -> list[int]:
+    words = prepared.split(" ")
+    ids: list[int] = []
+    for position, word in enumerate(words):
+        if word:
+            ids.extend(_word_grams(word, position < len(words) - 1))
+    return ids
+
+
+@lru_cache(maxsize=16384)
+def _line_ids(line: str, newline_follows: bool) -> tuple[int, ...]:
+    return tuple(_prepared_ids(prepare(line + "\n" if newline_follows else line, clean=False)))
+
+
+def ngram_ids(text: str) -> list[int]:
+    """The n-grams langdetect samples from, in order.
+
+    Every step of langdetect's preparation is local to a line (a newline is a word break), except
+    dropping Latin letters in mostly non-Latin text and the 10k-character cut: those texts take
+    the whole-text path. Lines are memoised, so loose mode's variants cost little.
+    """
+    if len(text) > 10000 or _clean_latin(text):
+        return _prepared_ids(prepare(text))
+    lines = text.split("\n")
+    ids: list[int] = []
+    for position, line in enumerate(lines):
+        ids.extend(_line_ids(line, position < len(lines) - 1))
+    return ids
+
+
+# --- the seeded random walk ---
+
+
+def _draws(stream: _Stream, pos: int, n: int, count: int) -> tuple[NDArray[Any], NDArray[Any]]:
+    """The next ``count`` values of ``random.choice`` over n items, and their stream offsets.
+
+    CPython draws ``getrandbits(n.bit_length())`` (one 32-bit word shifted right) until it is < n.
+    """
+    shift = 32 - n.bit_length()
+    window = 2 * count + 64
+    while True:
+        values = stream.upto(pos + window)[pos : pos + window] >> shift
+        accepted = np.flatnonzero(values < n)
+        if len(accepted) >= count:
+            accepted = accepted[:count]
+            return values[accepted].astype(np.int64), accepted
+        window *= 2
+
+
+def _trial(
+    probs: NDArray[np.float64], inverse: NDArray[Any], alpha: float, n: int, stream: _Stream, pos: int
+) -> tuple[NDArray[np.float64], int]:
+    """One trial: its normalised probabilities and how many stream words it consumed.
+
+    langdetect multiplies in one n-gram's weights per draw and, every 5th draw, normalises and
+    stops once the top language exceeds CONV_THRESHOLD (or after ITERATION_LIMIT draws).
+    """
+    last_check = ITERATION_LIMIT // 5
+    wanted = 128
+    while True:
+        draws, offsets = _draws(stream, pos, n, wanted)
+        logs = np.cumsum(np.log(alpha / BASE_FREQ + probs[inverse[draws]]), axis=0)
+        checks = logs[::5]
+        peaks = checks.max(axis=1)
+        sums = np.exp(checks - peaks[:, None]).sum(axis=1)
+        converged = np.flatnonzero(1.0 / sums > CONV_THRESHOLD)
+        if len(converged) and converged[0] <= last_check:
+            check = int(converged[0])
+        elif len(checks) > last_check:
+            check = last_check
+        else:
+            wanted = min(wanted * 4, ITERATION_LIMIT + 1)
+            continue
+        return np.exp(checks[check] - peaks[check]) / sums[check], int(offsets[5 * check]) + 1
+
+
+def detect(text: str, seed: int = 0) -> str | None:
+    """langdetect's answer for ``text`` with ``DetectorFactory.seed = seed``; None for no features.
+
+    Returns ``"unknown"`` where langdetect would (no language above its probability threshold).
+    """
+    ids = ngram_ids(text)
+    if not ids:
+        return None
+    return _detect_ids(tuple(ids), seed)
+
+
+@lru_cache(maxsize=8192)
+def _detect_ids(ids: tuple[int, ...], seed: int) -> str:
+    """The random walk depends only on the n-gram sequence: texts that differ only in ignored
+    characters (loose mode's '*'-free variant, say) share one result."""
+    prof = profiles()
+    unique, inverse = np.unique(np.asarray(ids), return_inverse=True)
+    probs = prof.dense(unique)
+    stream = _stream(seed)
+    pos, spare, total = 0, None, np.zeros(len(prof.langs))
+    for _ in range(N_TRIAL):
+        if spare is None:
+            words = stream.upto(pos + 4)[pos : pos + 4].tolist()
+            pos += 4
+            x2pi = _unit(words[0], words[1]) * _TWOPI
+            g2rad = math.sqrt(-2.0 * math.log(1.0 - _unit(words[2], words[3])))
+            z, spare = math.cos(x2pi) * g2rad, math.sin(x2pi) * g2rad
+        else:
+            z, spare = spare, None
+        prob, used = _trial(probs, inverse, ALPHA + z * ALPHA_WIDTH, len(ids), stream, pos)
+        pos += used
+        total += prob / N_TRIAL
+    best = int(np.argmax(total))
+    return prof.langs[best] if total[best] > PROB_THRESHOLD else "unknown"
+
+
+def clear_caches() -> None:
+    """Forget memoised n-grams and detections (benchmarks measure the code, not the cache)."""
+    _word_grams.cache_clear()
+    _line_ids.cache_clear()
+    _detect_ids.cache_clear()

@@ -1,0 +1,76 @@
+"""The fast seeded detector answers exactly as langdetect does with the same seed."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from langdetect import DetectorFactory
+from langdetect import detect as langdetect_detect
+from langdetect.detector import Detector
+from langdetect.lang_detect_exception import LangDetectException
+
+from graph.constraints import langid
+from graph.constraints.verify import loose_variants
+
+OWN_TEXTS = [
+    "The quick brown fox jumps over the lazy dog near the river bank.",
+    "Der schnelle braune Fuchs springt über den faulen Hund am Flussufer.",
+    "Быстрая коричневая лиса прыгает через ленивую собаку у реки.",
+    "敏捷的棕色狐狸跳过了河边的懒狗。",
+    "素早い茶色の狐が川岸で怠け者の犬を飛び越える。",
+    "빠른 갈색 여우가 강둑에서 게으른 개를 뛰어넘는다.",
+    "ताज़ा भूरी लोमड़ी नदी के किनारे आलसी कुत्ते के ऊपर कूदती है।",
+    "THE QUICK BROWN FOX JUMPS OVER THE LAZY DOG. NASA AND THE UN AGREE.",
+    "Visit https://example.com/path?q=1 or mail me at someone@example.org today, friend.",
+    "Tiếng Việt có dấu: người Việt Nam rất thân thiện và hiếu khách.",
+    "Mixed English text with a few Русские слова and some más español aquí.",
+    "A",
+    "12345 !!! ???",
+    "<|eot_id|> cut off mid sente",
+]
+
+
+def _reference(text: str) -> str | None:
+    DetectorFactory.seed = 0
+    try:
+        return str(langdetect_detect(text))
+    except LangDetectException:
+        return None
+
+
+@pytest.mark.parametrize("text", OWN_TEXTS)
+def test_same_answer_as_seeded_langdetect(text: str) -> None:
+    assert langid.detect(text) == _reference(text)
+
+
+def test_ngram_extraction_matches_langdetect() -> None:
+    from langdetect import detector_factory
+
+    detector_factory.init_factory()
+    for text in OWN_TEXTS:
+        detector = Detector(detector_factory._factory)
+        detector.append(text)
+        detector.cleaning_text()
+        expected = detector._extract_ngrams()
+        index = langid.profiles().index
+        assert [index[g] for g in expected] == langid.ngram_ids(text)
+
+
+@pytest.mark.benchmarks
+def test_same_answers_on_benchmark_responses_and_their_loose_variants(benchmarks_dir: Path) -> None:
+    texts: list[str] = []
+    for name in (
+        "ifeval/responses_gpt4.jsonl",
+        "ifeval/responses_llama31_8b.jsonl",
+        "fci/llama2_checked.jsonl",
+    ):
+        with (benchmarks_dir / name).open() as handle:
+            for line in handle:
+                texts.extend(v for v in loose_variants(json.loads(line)["response"]) if v.strip())
+    unique = list(dict.fromkeys(texts))
+    sample = unique[::12]  # ~1,500 texts: every script and length the data has, in bounded time
+    assert len(sample) > 1000
+    mismatches = [t[:60] for t in sample if langid.detect(t) != _reference(t)]
+    assert mismatches == []
