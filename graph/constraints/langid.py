@@ -290,7 +290,9 @@ def _detect_ids(ids: tuple[int, ...], seed: int) -> str:
     probs = prof.dense(unique)
     stream = _stream(seed)
     pos, spare, total = 0, None, np.zeros(len(prof.langs))
-    for _ in range(N_TRIAL):
+    for trial in range(N_TRIAL):
+        if trial >= N_TRIAL // 2 + 1 and _decided(total, N_TRIAL - trial):
+            break
         if spare is None:
             words = stream.upto(pos + 4)[pos : pos + 4].tolist()
             pos += 4
@@ -304,6 +306,14 @@ def _detect_ids(ids: tuple[int, ...], seed: int) -> str:
         total += prob / N_TRIAL
     best = int(np.argmax(total))
     return prof.langs[best] if total[best] > PROB_THRESHOLD else "unknown"
+
+
+def _decided(total: NDArray[np.float64], trials_left: int) -> bool:
+    """True when the leader cannot be overtaken: each remaining trial adds at most 1/N_TRIAL to
+    any language (its probabilities are normalised), so a lead above that bound settles the
+    answer exactly as running every trial would."""
+    runner_up, leader = np.partition(total, -2)[-2:]
+    return bool(leader - runner_up > trials_left / N_TRIAL + 1e-9 and leader > PROB_THRESHOLD)
 
 
 def clear_caches() -> None:

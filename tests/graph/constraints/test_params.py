@@ -92,3 +92,12 @@ def test_mismatched_lists_and_bad_mode() -> None:
 def test_every_constraint_describes_itself(constraint_id: str) -> None:
     schema = catalogue()[constraint_id].params_model.model_json_schema()
     assert schema["type"] == "object"
+
+
+def test_the_catalogue_doc_lists_every_constraint() -> None:
+    from tests.conftest import REPO_ROOT
+
+    doc = (REPO_ROOT / "docs" / "constraints.md").read_text()
+    for constraint_id, cls in catalogue().items():
+        line = next(line for line in doc.splitlines() if line.startswith(f"| `{constraint_id}`"))
+        assert ("| yes |" in line) == cls.has_repair, constraint_id
