@@ -4,8 +4,8 @@ langdetect (the official checker's detector) runs 7 random-walk trials over a te
 pure Python. With a fixed seed the random stream is the same for every text, so this module
 replays it: it reads Mersenne Twister words from one precomputed stream, reproduces
 ``random.gauss`` and ``random.choice`` exactly, and runs each trial's products as a cumulative
-sum of logarithms in numpy. N-gram extraction follows langdetect's own state machine per word,
-memoised. Profiles come from the installed langdetect package; a sparse copy is cached on disk so
+sum of logarithms in numpy, stopping once the leader cannot be overtaken. N-gram extraction
+follows langdetect's own state machine, vectorised over the text. Profiles come from the installed langdetect package; a sparse copy is cached on disk so
 later processes load in milliseconds. ``tests/graph/constraints/test_langid.py`` checks that the
 answers equal ``langdetect.detect`` (seeded) on every benchmark response and its loose variants.
 """
@@ -33,6 +33,20 @@ _TWOPI = 2.0 * math.pi
 _SPACES = re.compile(" +")
 
 
+_CP_BITS = 21  # a code point fits in 21 bits; three fit in one int64 gram key
+
+
+def gram_keys(grams: list[str]) -> NDArray[np.int64]:
+    """One int64 per gram: its code points left-padded with zeros (NUL never occurs in a gram)."""
+    keys = np.zeros(len(grams), dtype=np.int64)
+    for i, gram in enumerate(grams):
+        key = 0
+        for ch in gram:
+            key = (key << _CP_BITS) | ord(ch)
+        keys[i] = key
+    return keys
+
+
 class Profiles:
     """langdetect's n-gram probabilities per language as a sparse matrix, with an n-gram index."""
 
@@ -40,8 +54,19 @@ class Profiles:
         self, langs: list[str], grams: list[str], data: NDArray[Any], cols: NDArray[Any], ptr: NDArray[Any]
     ):
         self.langs = langs
-        self.index = {gram: row for row, gram in enumerate(grams)}
+        self.grams = grams
         self.data, self.cols, self.ptr = data, cols, ptr
+        keys = gram_keys(grams)
+        self.key_order = np.argsort(keys)
+        self.sorted_keys = keys[self.key_order]
+
+    def rows_of(self, keys: NDArray[np.int64]) -> NDArray[np.int64]:
+        """Profile rows of the gram keys that langdetect knows, in order; unknown grams dropped."""
+        at = np.searchsorted(self.sorted_keys, keys)
+        at[at == len(self.sorted_keys)] = 0
+        known = self.sorted_keys[at] == keys
+        rows: NDArray[np.int64] = self.key_order[at[known]]
+        return rows
 
     def dense(self, rows: NDArray[Any]) -> NDArray[np.float64]:
         """Dense probability rows for the given n-gram ids (a vectorised CSR gather)."""
@@ -59,7 +84,7 @@ def _cache_file() -> Path:
     base = os.environ.get("FOLLOWFIX_CACHE_DIR") or os.path.join(
         os.environ.get("XDG_CACHE_HOME", os.path.expanduser("~/.cache")), "followfix"
     )
-    return Path(base) / f"langdetect-{metadata.version('langdetect')}-profiles.npz"
+    return Path(base) / f"langdetect-{metadata.version('langdetect')}-profiles-v2.npz"
 
 
 def _build_from_langdetect() -> tuple[list[str], list[str], NDArray[Any], NDArray[Any], NDArray[Any]]:
@@ -155,12 +180,12 @@ def _clean_latin(text: str) -> bool:
     return latin * 2 < non_latin
 
 
-def prepare(text: str, clean: bool | None = None) -> str:
+def prepare(text: str) -> str:
     """The text langdetect scores: URLs and mails dropped, 10k chars, spaces collapsed, normalised."""
     url_re, mail_re, ngram, _, _ = _langdetect_parts()
     text = ngram.normalize_vi(mail_re.sub(" ", url_re.sub(" ", text)))
     text = _SPACES.sub(" ", text[:10000])
-    if _clean_latin(text) if clean is None else clean:
+    if _clean_latin(text):
         text = _LATIN.sub("", text)
     for ch in set(text):
         if ord(ch) not in _normal_chars:
@@ -168,60 +193,50 @@ def prepare(text: str, clean: bool | None = None) -> str:
     return text.translate(_normal_chars)
 
 
-@lru_cache(maxsize=65536)
-def _word_grams(word: str, trailing_space: bool) -> tuple[int, ...]:
-    """Row ids of the n-grams langdetect's NGram state machine emits for one word, in its order.
-
-    Within a word the machine's buffer is a sliding window over " " + word, so the 1-, 2- and
-    3-grams ending at each character are slices of that string; a character that continues a run
-    of capitals emits nothing; a following space emits the word's last 2- and 3-gram with it.
-    """
-    get = profiles().index.get
-    padded = " " + word + " "
-    capital_run = set()
-    if not word.islower():
-        capital_run = {j + 1 for j in range(1, len(word)) if word[j].isupper() and word[j - 1].isupper()}
-    found = [
-        row
-        for end in range(1, len(word) + 1)
-        if end not in capital_run
-        for n in (1, 2, 3)
-        if end >= n - 1 and (row := get(padded[end - n + 1 : end + 1])) is not None
-    ]
-    if trailing_space:
-        end = len(word) + 1
-        found += [row for n in (2, 3) if (row := get(padded[end - n + 1 : end + 1])) is not None]
-    return tuple(found)
+_upper_code_points: dict[int, bool] = {}
 
 
-def _prepared_ids(prepared: str) -> list[int]:
-    words = prepared.split(" ")
-    ids: list[int] = []
-    for position, word in enumerate(words):
-        if word:
-            ids.extend(_word_grams(word, position < len(words) - 1))
-    return ids
-
-
-@lru_cache(maxsize=16384)
-def _line_ids(line: str, newline_follows: bool) -> tuple[int, ...]:
-    return tuple(_prepared_ids(prepare(line + "\n" if newline_follows else line, clean=False)))
+def _is_upper(code_points: NDArray[np.int64]) -> NDArray[np.bool_]:
+    """``str.isupper`` per code point, memoised per distinct code point."""
+    distinct, inverse = np.unique(code_points, return_inverse=True)
+    flags = np.empty(len(distinct), dtype=bool)
+    for i, cp in enumerate(distinct.tolist()):
+        flag = _upper_code_points.get(cp)
+        if flag is None:
+            flag = _upper_code_points[cp] = chr(cp).isupper()
+        flags[i] = flag
+    return flags[inverse]
 
 
 def ngram_ids(text: str) -> list[int]:
-    """The n-grams langdetect samples from, in order.
+    """The profile rows of the n-grams langdetect samples from, in its order.
 
-    Every step of langdetect's preparation is local to a line (a newline is a word break), except
-    dropping Latin letters in mostly non-Latin text and the 10k-character cut: those texts take
-    the whole-text path. Lines are memoised, so loose mode's variants cost little.
+    langdetect's NGram buffer restarts after a space, so the grams ending at a character are
+    slices of the text: always the character itself and the pair with its predecessor; the
+    triple unless the character starts a word; after a word, the pair and triple ending in the
+    space. A character continuing a run of capitals emits nothing. That makes the whole
+    extraction three shifted integer arrays instead of a per-character loop.
     """
-    if len(text) > 10000 or _clean_latin(text):
-        return _prepared_ids(prepare(text))
-    lines = text.split("\n")
-    ids: list[int] = []
-    for position, line in enumerate(lines):
-        ids.extend(_line_ids(line, position < len(lines) - 1))
-    return ids
+    prepared = " " + prepare(text)
+    cps = np.frombuffer(prepared.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+    if len(cps) < 2:
+        return []
+    char, prev = cps[1:], cps[:-1]
+    prev2 = np.concatenate(([0], cps[:-2]))
+    space, prev_space = char == 32, prev == 32
+    upper = _is_upper(cps)
+    capital_run = upper[1:] & upper[:-1]
+    letter = ~space & ~capital_run
+    after_word = space & ~prev_space
+    pair = (prev << _CP_BITS) | char
+    grams = np.stack([char, pair, (prev2 << (2 * _CP_BITS)) | pair], axis=1)
+    valid = np.stack([letter, letter | after_word, (letter & ~prev_space) | after_word], axis=1)
+    return _rows(grams[valid])
+
+
+def _rows(keys: NDArray[np.int64]) -> list[int]:
+    rows: list[int] = profiles().rows_of(keys).tolist()
+    return rows
 
 
 # --- the seeded random walk ---
@@ -318,6 +333,4 @@ def _decided(total: NDArray[np.float64], trials_left: int) -> bool:
 
 def clear_caches() -> None:
     """Forget memoised n-grams and detections (benchmarks measure the code, not the cache)."""
-    _word_grams.cache_clear()
-    _line_ids.cache_clear()
     _detect_ids.cache_clear()

@@ -54,7 +54,7 @@ def test_ngram_extraction_matches_langdetect() -> None:
         detector.append(text)
         detector.cleaning_text()
         expected = detector._extract_ngrams()
-        index = langid.profiles().index
+        index = {gram: row for row, gram in enumerate(langid.profiles().grams)}
         assert [index[g] for g in expected] == langid.ngram_ids(text)
 
 

@@ -26,7 +26,15 @@ REPAIRABLE: list[tuple[str, dict[str, Any]]] = [
     ("detectable_format:multiple_sections", {"section_spliter": "SECTION", "num_sections": 2}),
 ]
 
-PIECES = [*"abcXYZ ,.;:!?*#-<>[]{}\"'\n\t0123456789éß，「」", "******", "\n\n", "***", "```json", "yes ", "Yes"]
+PIECES = [
+    *"abcXYZ ,.;:!?*#-<>[]{}\"'\n\t0123456789éß，「」",
+    "******",
+    "\n\n",
+    "***",
+    "```json",
+    "yes ",
+    "Yes",
+]
 texts = st.lists(st.sampled_from(PIECES), max_size=80).map("".join)
 
 
