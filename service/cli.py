@@ -16,13 +16,8 @@ from graph.errors import FollowfixError
 
 COMMAND_MODULES = [
     "verify",
-    "train",
-    "generate",
-    "eval",
-    "pipeline",
-    "export",
     "extract",
-    "serve",
+    "correct",
 ]
 
 

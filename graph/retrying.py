@@ -1,0 +1,76 @@
+"""The one retry layer for teacher calls: which failures are worth another attempt, and how long to wait.
+
+Both clients raise the OpenAI SDK's exception types (LiteLLM subclasses them), so one classifier
+covers both. The SDKs' own retries are switched off by the clients.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import random
+import time
+from collections.abc import Mapping
+from typing import Any
+
+RETRYABLE_STATUS = frozenset({408, 409, 429})
+
+
+def status_of(exc: BaseException) -> int | None:
+    """The HTTP status carried by an SDK error, if any."""
+    status = getattr(exc, "status_code", None)
+    return status if isinstance(status, int) else None
+
+
+def is_retryable(exc: BaseException) -> bool:
+    """Timeouts, connection errors, 429 and 5xx are transient; any other 4xx will fail again."""
+    import openai
+
+    if isinstance(
+        exc, asyncio.TimeoutError | TimeoutError | openai.APITimeoutError | openai.APIConnectionError
+    ):
+        return True
+    status = status_of(exc)
+    if status is not None:
+        return status in RETRYABLE_STATUS or status >= 500
+    return isinstance(exc, openai.APIError) and not isinstance(exc, openai.APIResponseValidationError)
+
+
+def _headers_of(exc: BaseException) -> Mapping[str, Any]:
+    headers = getattr(exc, "headers", None)
+    if isinstance(headers, Mapping):
+        return headers
+    response = getattr(exc, "response", None)
+    found = getattr(response, "headers", None)
+    return found if found is not None else {}
+
+
+def retry_after_s(exc: BaseException) -> float | None:
+    """Seconds the server asked us to wait (Retry-After as seconds or an HTTP date), if it did."""
+    headers = _headers_of(exc)
+    raw = None
+    for key in ("retry-after-ms", "Retry-After-Ms", "retry-after", "Retry-After"):
+        if key in headers:
+            raw = str(headers[key]).strip()
+            if key.lower() == "retry-after-ms":
+                try:
+                    return max(0.0, float(raw) / 1000.0)
+                except ValueError:
+                    raw = None
+                    continue
+            break
+    if raw is None:
+        return None
+    try:
+        return max(0.0, float(raw))
+    except ValueError:
+        parsed = email.utils.parsedate_to_datetime(raw) if raw else None
+        if parsed is None:
+            return None
+        return max(0.0, parsed.timestamp() - time.time())
+
+
+def backoff_s(attempt: int, initial_s: float, max_s: float, rng: random.Random | None = None) -> float:
+    """Exponential backoff with full jitter on top: initial * 2**(attempt-1) + U(0, initial)."""
+    jitter = (rng or random).uniform(0.0, initial_s)
+    return float(min(max_s, initial_s * (2 ** max(0, attempt - 1)) + jitter))

