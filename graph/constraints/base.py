@@ -58,6 +58,7 @@ class Constraint(ABC, Generic[P]):
 
     id: ClassVar[str]
     params_model: ClassVar[type[BaseModel]] = NoParams
+    example: ClassVar[dict[str, Any]] = {}  # valid kwargs, for catalogues and docs
     has_repair: ClassVar[bool] = False
 
     def __init__(self, params: P) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 from pydantic import Field
 
 from graph.constraints.base import (
@@ -86,6 +88,7 @@ class CapitalWordFrequency(Constraint[CapitalFrequencyParams]):
 
     id = "change_case:capital_word_frequency"
     params_model = CapitalFrequencyParams
+    example: ClassVar[dict[str, Any]] = {"capital_frequency": 3, "capital_relation": "less than"}
 
     def describe(self) -> str:
         p = self.params

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any, ClassVar
 
 from pydantic import field_validator
 
@@ -75,6 +76,7 @@ class RepeatParams(Params):
 class RepeatPrompt(Constraint[RepeatParams]):
     id = "combination:repeat_prompt"
     params_model = RepeatParams
+    example: ClassVar[dict[str, Any]] = {"prompt_to_repeat": "What is the capital of France?"}
     has_repair = True
 
     def describe(self) -> str:

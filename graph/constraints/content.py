@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any, ClassVar
 
 from pydantic import Field, field_validator
 
@@ -54,6 +55,7 @@ class Postscript(Constraint[PostscriptParams]):
 
     id = "detectable_content:postscript"
     params_model = PostscriptParams
+    example: ClassVar[dict[str, Any]] = {"postscript_marker": "P.S."}
     has_repair = True
 
     def describe(self) -> str:
@@ -80,6 +82,7 @@ class PlaceholderParams(Params):
 class NumberPlaceholders(Constraint[PlaceholderParams]):
     id = "detectable_content:number_placeholders"
     params_model = PlaceholderParams
+    example: ClassVar[dict[str, Any]] = {"num_placeholders": 2}
     has_repair = True
 
     def describe(self) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any, ClassVar
 
 from pydantic import Field, field_validator
 
@@ -28,6 +29,7 @@ class BulletParams(Params):
 class NumberBulletLists(Constraint[BulletParams]):
     id = "detectable_format:number_bullet_lists"
     params_model = BulletParams
+    example: ClassVar[dict[str, Any]] = {"num_bullets": 3}
 
     def describe(self) -> str:
         return f"Use exactly {self.params.num_bullets} markdown bullet points, such as:\n* point one\n* point two"
@@ -82,6 +84,7 @@ def count_highlights(response: str) -> int:
 class NumberHighlightedSections(Constraint[HighlightParams]):
     id = "detectable_format:number_highlighted_sections"
     params_model = HighlightParams
+    example: ClassVar[dict[str, Any]] = {"num_highlights": 2}
 
     def describe(self) -> str:
         n = self.params.num_highlights
@@ -115,6 +118,7 @@ class MultipleSections(Constraint[SectionsParams]):
 
     id = "detectable_format:multiple_sections"
     params_model = SectionsParams
+    example: ClassVar[dict[str, Any]] = {"section_spliter": "SECTION", "num_sections": 3}
     has_repair = True
 
     def _pattern(self) -> re.Pattern[str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from functools import lru_cache
+from typing import Any, ClassVar
 
 from pydantic import Field, field_validator
 
@@ -52,6 +53,7 @@ class ExistenceParams(Params):
 class KeywordExistence(Constraint[ExistenceParams]):
     id = "keywords:existence"
     params_model = ExistenceParams
+    example: ClassVar[dict[str, Any]] = {"keywords": ["tea", "leaf"]}
 
     def describe(self) -> str:
         return (
@@ -75,6 +77,7 @@ class FrequencyParams(Params):
 class KeywordFrequency(Constraint[FrequencyParams]):
     id = "keywords:frequency"
     params_model = FrequencyParams
+    example: ClassVar[dict[str, Any]] = {"keyword": "tea", "frequency": 2, "relation": "at least"}
 
     def describe(self) -> str:
         p = self.params
@@ -102,6 +105,7 @@ class ForbiddenParams(Params):
 class ForbiddenWords(Constraint[ForbiddenParams]):
     id = "keywords:forbidden_words"
     params_model = ForbiddenParams
+    example: ClassVar[dict[str, Any]] = {"forbidden_words": ["coffee", "sugar"]}
 
     def describe(self) -> str:
         words = ", ".join(repr(w) for w in self.params.forbidden_words)
@@ -131,6 +135,7 @@ class LetterFrequency(Constraint[LetterParams]):
 
     id = "keywords:letter_frequency"
     params_model = LetterParams
+    example: ClassVar[dict[str, Any]] = {"letter": "t", "let_frequency": 5, "let_relation": "at least"}
 
     def describe(self) -> str:
         p = self.params

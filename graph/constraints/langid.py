@@ -17,6 +17,7 @@ import math
 import os
 import random
 import re
+import threading
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
@@ -124,18 +125,29 @@ def profiles() -> Profiles:
 
 
 class _Stream:
-    """The 32-bit outputs of ``random.Random(seed)``, generated once and extended on demand."""
+    """The 32-bit outputs of ``random.Random(seed)``, generated once and extended on demand.
+
+    Extending is locked: threads (the service's worker threads, a threaded bulk run) share it,
+    and two interleaved extensions would scramble the stream.
+    """
 
     def __init__(self, seed: int) -> None:
         self._rng = random.Random(seed)
+        self._lock = threading.Lock()
         self.words = np.zeros(0, dtype=np.uint32)
 
     def upto(self, end: int) -> NDArray[np.uint32]:
-        if end > len(self.words):
-            more = max(end - len(self.words), 16384)
-            fresh = np.fromiter((self._rng.getrandbits(32) for _ in range(more)), dtype=np.uint32, count=more)
-            self.words = np.concatenate([self.words, fresh])
-        return self.words
+        words = self.words
+        if end <= len(words):
+            return words
+        with self._lock:
+            if end > len(self.words):
+                more = max(end - len(self.words), 16384)
+                fresh = np.fromiter(
+                    (self._rng.getrandbits(32) for _ in range(more)), dtype=np.uint32, count=more
+                )
+                self.words = np.concatenate([self.words, fresh])
+            return self.words
 
 
 @lru_cache(maxsize=4)

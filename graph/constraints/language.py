@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 from pydantic import field_validator
 
 from graph.constraints.base import CheckResult, Constraint, Params
@@ -98,6 +100,7 @@ class LanguageParams(Params):
 class ResponseLanguage(Constraint[LanguageParams]):
     id = "language:response_language"
     params_model = LanguageParams
+    example: ClassVar[dict[str, Any]] = {"language": "de"}
 
     def describe(self) -> str:
         code = self.params.language

@@ -8,6 +8,7 @@ breaks the constraint).
 from __future__ import annotations
 
 import re
+from typing import Any, ClassVar
 
 from pydantic import Field, field_validator, model_validator
 
@@ -35,6 +36,7 @@ class WordsParams(Params):
 class NumberWords(Constraint[WordsParams]):
     id = "length_constraints:number_words"
     params_model = WordsParams
+    example: ClassVar[dict[str, Any]] = {"num_words": 100, "relation": "at least"}
 
     def describe(self) -> str:
         return f"Answer with {relation_text(self.params.relation, self.params.num_words)} words."
@@ -56,6 +58,7 @@ class SentencesParams(Params):
 class NumberSentences(Constraint[SentencesParams]):
     id = "length_constraints:number_sentences"
     params_model = SentencesParams
+    example: ClassVar[dict[str, Any]] = {"num_sentences": 5, "relation": "less than"}
 
     def describe(self) -> str:
         return f"Answer with {relation_text(self.params.relation, self.params.num_sentences)} sentences."
@@ -76,6 +79,7 @@ class ParagraphsParams(Params):
 class NumberParagraphs(Constraint[ParagraphsParams]):
     id = "length_constraints:number_paragraphs"
     params_model = ParagraphsParams
+    example: ClassVar[dict[str, Any]] = {"num_paragraphs": 3}
 
     def describe(self) -> str:
         n = self.params.num_paragraphs
@@ -131,6 +135,7 @@ def first_word_of(paragraph: str) -> str:
 class NthParagraphFirstWord(Constraint[NthParagraphParams]):
     id = "length_constraints:nth_paragraph_first_word"
     params_model = NthParagraphParams
+    example: ClassVar[dict[str, Any]] = {"num_paragraphs": 3, "nth_paragraph": 2, "first_word": "however"}
 
     def describe(self) -> str:
         p = self.params

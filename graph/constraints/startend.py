@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 from pydantic import field_validator
 
 from graph.constraints.base import CheckResult, Constraint, NoParams, Params
@@ -23,6 +25,7 @@ class EndParams(Params):
 class EndChecker(Constraint[EndParams]):
     id = "startend:end_checker"
     params_model = EndParams
+    example: ClassVar[dict[str, Any]] = {"end_phrase": "Is there anything else I can help with?"}
     has_repair = True
 
     def describe(self) -> str:

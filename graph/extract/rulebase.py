@@ -55,7 +55,7 @@ def wants_nothing(text: str) -> bool:
 # Where a new clause starts, so a negation before it does not reach past it: "Don't use any
 # commas and make sure the letter q appears" leaves the letter un-negated.
 _CLAUSE_BREAK = re.compile(
-    r"[;:\n]|\s[-–—]+\s|,\s*(?:and|but|then|also|while)\b|\bbut\b|"
+    r"[;:\n]|[.!?]\s|\s[-–—]+\s|,\s*(?:and|but|then|also|while)\b|\bbut\b|"
     r"\band\s+(?:make\s+sure|ensure|be\s+sure|also|then|please|remember|include|use|add|mention)\b",
     FLAGS,
 )

@@ -20,6 +20,13 @@ _BULLETS = rx(
 _BULLETS_AFTER = rx(rf"\bbullet(?:ed)?[\s-]*points?\b[^.\n]{{0,40}}?\b(?:exactly|only)\s+(?P<n>{NUM})\b")
 
 
+_BULLET_CUE = rx(r"\bbullet(?:ed)?[\s-]*(?:points?|lists?|items?)\b")
+# "List exactly 10 names ... Put the names into bullet points": the exact count of the listed things.
+_EXACT_THINGS = rx(
+    rf"\b(?:exactly|precisely)\s+(?P<n>{NUM})\s+(?:[a-z-]+\s+){{0,3}}?(?!(?:paragraphs|sentences|words|sections|times|letters|bullets)\b)[a-z]+s\b"
+)
+
+
 def number_bullet_lists(doc: Doc) -> Iterator[Hit]:
     for pattern in (_BULLETS, _BULLETS_AFTER):
         for segment, match in in_sentences(doc, pattern):
@@ -29,26 +36,68 @@ def number_bullet_lists(doc: Doc) -> Iterator[Hit]:
                     "detectable_format:number_bullet_lists", {"num_bullets": count}, span(segment, match)
                 )
                 return
+    for segment, match in in_sentences(doc, _BULLET_CUE):
+        position = doc.sentences.index(segment)
+        for index in range(position, max(-1, position - 3), -1):
+            things = _EXACT_THINGS.search(doc.sentences[index].text)
+            count = parse_number(things.group("n")) if things else None
+            if count:
+                yield Hit(
+                    "detectable_format:number_bullet_lists", {"num_bullets": count}, span(segment, match)
+                )
+                return
+        return
 
 
-_HIGHLIGHT_VERB = rx(r"\b(?:highlight\w*|italici[sz]\w*|bold\w*|emphasi[sz]\w*|markdown)\b")
+# "...PythonHighlight at least 3 sections": a cue glued to the previous word still counts.
+_HIGHLIGHT_VERB = rx(r"(?:\b|(?<=[a-z])(?=[Hh]ighlight))(?:highlight\w*|italic\w*|bold\w*|emphasi[sz]\w*)\b")
+_MARKDOWN = rx(r"\bmarkdown\b")
+_HIGHLIGHT_NOUN = r"(?:sections?|parts?|phrases?|words?|key\s*words?|terms?|names?|titles?|items?|key\s+points?|points?|passages?|lines?|spans?|texts?)"
 _HIGHLIGHT_COUNT = rx(
-    rf"(?P<n>{NUM})\s+(?:[a-z]+\s+){{0,3}}?(?:sections?|parts?|phrases?|words?|key\s+points?|points?|passages?|lines?|spans?|texts?)\b"
+    rf"(?P<n>{NUM})\s+(?:or\s+more\s+)?(?:of\s+)?(?:(?!times\b)[a-z]+\s+){{0,3}}?{_HIGHLIGHT_NOUN}\b"
 )
+_HIGHLIGHT_TIMES = rx(r"\b(?P<t>twice|thrice)\b")
 _HIGHLIGHT_EXAMPLE = re.compile(r"(?<![*\w])\*[A-Za-z][^*\n]{0,60}\*(?!\*)")
+_WRAP_ASTERISK = rx(r"\b(?:wrap\w*|surround\w*|enclos\w*)\b[^.\n]{0,30}?(?:\basterisks?\b|\*)")
+_EACH = rx(r"\beach\s+(?P<noun>section|paragraph|part|point|item|name|title|step)s?\b")
+
+
+def _each_count(doc: Doc, position: int, noun: str) -> int | None:
+    """ "Highlight each section name" after "5 or more sections": the count of those things."""
+    pattern = rx(rf"(?P<n>{NUM})\s+(?:or\s+more\s+)?(?:[a-z]+\s+){{0,2}}?{noun}s\b")
+    for index in range(position, max(-1, position - 3), -1):
+        found = pattern.search(doc.sentences[index].text)
+        if found is not None:
+            return parse_number(found.group("n"))
+    return None
 
 
 def number_highlighted_sections(doc: Doc) -> Iterator[Hit]:
-    """ "highlight at least 3 sections ... *like this*": needs a highlight cue plus a count."""
-    for segment in doc.sentences:
-        verb = _HIGHLIGHT_VERB.search(segment.text)
-        if verb is None or not (re.search(r"highlight|italic|bold", segment.text, re.I)):
+    """ "highlight at least 3 sections ... *like this*": a highlight cue plus a count, or an
+    example in *asterisks* (then one); "highlight each section name" counts the sections."""
+    for position, segment in enumerate(doc.sentences):
+        text = segment.text
+        cues = [m for m in (_HIGHLIGHT_VERB.search(text), _MARKDOWN.search(text)) if m is not None]
+        verb = min(cues, key=lambda m: m.start()) if cues else None
+        if verb is None or not (re.search(r"highlight|italic|bold", text, re.I)):
             continue
-        if verb.group().lower() == "markdown" and not _HIGHLIGHT_EXAMPLE.search(segment.text):
+        if re.search(r"\bto\s+highlight", text, re.I) and re.search(
+            r"capital|\bcaps\b|upper\s*case", text, re.I
+        ):
+            continue  # "use words in all caps to highlight key points" counts capital words
+        nearby = text + (" " + doc.sentences[position + 1].text if position + 1 < len(doc.sentences) else "")
+        example = _HIGHLIGHT_EXAMPLE.search(nearby) or _WRAP_ASTERISK.search(text)
+        if not _HIGHLIGHT_VERB.search(text) and not example:
             continue
-        count = _HIGHLIGHT_COUNT.search(segment.text, verb.start() - 40 if verb.start() > 40 else 0)
+        count = _HIGHLIGHT_COUNT.search(text, verb.start() - 40 if verb.start() > 40 else 0)
         number = parse_number(count.group("n")) if count else None
-        if number is None and _HIGHLIGHT_EXAMPLE.search(segment.text):
+        each = _EACH.search(text, verb.start())
+        if number is None and each is not None:
+            number = _each_count(doc, position, each.group("noun"))
+        times = _HIGHLIGHT_TIMES.search(text, verb.start())
+        if number is None and times is not None:
+            number = 2 if times.group("t").lower() == "twice" else 3
+        if number is None and example:
             number = 1
         if number:
             yield Hit(
@@ -141,7 +190,10 @@ def number_placeholders(doc: Doc) -> Iterator[Hit]:
             return
 
 
-_MARKER = re.compile(r"P\.\s?P\.\s?S(?![A-Za-z])\.?|P\.\s?S(?![A-Za-z])\.?|\bPPS\b|\bPS\b(?=:)")
+# "P.S." may run into the next word ("P.S.to the end"); "George P. Smith" is an initial, not a marker.
+_MARKER = re.compile(
+    r"P\.\s?P\.(?:S(?![A-Z])|\sS(?![A-Za-z]))\.?|P\.(?:S(?![A-Z])|\sS(?![A-Za-z]))\.?|\bPPS\b|\bPS\b(?=:)"
+)
 _POSTSCRIPT = rx(r"\bpost[\s-]?scripts?\b")
 
 

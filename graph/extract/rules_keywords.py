@@ -175,7 +175,15 @@ def keyword_rules(doc: Doc) -> Iterator[Hit]:
             if not items or (
                 match.group("weak")
                 and (
-                    not _quoted_at(text, match.end())
+                    # "without saying the word gambit": a named word needs no quotes
+                    not (
+                        _quoted_at(text, match.end())
+                        or (
+                            re.fullmatch(r"say|saying", match.group("weak"), re.I)
+                            and re.search(r"\b(?:the|these)\b", match.group(), re.I)
+                            and re.fullmatch(r"(?:key\s*)?words?", match.group("noun") or "", re.I)
+                        )
+                    )
                     or (match.group("weak") == "with" and not re.match(r"key", match.group("noun"), re.I))
                 )
             ):
@@ -256,7 +264,11 @@ _LETTER_BEFORE = rx(quantity(r"(?:(?:more\s+)?(?:exclamation\s+marks?|hashtags?|
 
 
 def letter_frequency(doc: Doc) -> Iterator[Hit]:
-    """ "the letter q at least 4 times"; "no letter e" is fewer than 1; symbols by name count too."""
+    """ "the letter q at least 4 times"; "no letter e" is fewer than 1; symbols by name count too.
+
+    A counted mention wins over a bare negated one in another sentence ("two people trying to
+    avoid the letter t ... The letter t must appear at least 30 times")."""
+    negated: Hit | None = None
     for segment in doc.sentences:
         text = segment.text
         first = _COUNT_FIRST.search(text)
@@ -269,9 +281,13 @@ def letter_frequency(doc: Doc) -> Iterator[Hit]:
                     (segment.start + first.start(), segment.start + first.end()),
                 )
             return
-        for match in _LETTER.finditer(text):
+        mentions = list(_LETTER.finditer(text))
+        for index, match in enumerate(mentions):
             char = match.group("c") or _SYMBOLS[_symbol_key(match.group("sym"))]
             count = _LETTER_FREQ.search(text, match.end())
+            later = [m for m in mentions[index + 1 :] if (m.group("c") or "") == (match.group("c") or "")]
+            if count is not None and match.group("c") and later and later[0].start() < count.start():
+                continue  # the count belongs to the later mention of the same letter
             if count is None and match.group("sym"):
                 count = _LETTER_BEFORE.search(text)
             negative = negated_before(text, match.start(), 45)
@@ -287,13 +303,14 @@ def letter_frequency(doc: Doc) -> Iterator[Hit]:
                         where,
                     )
                 return
-            if negative:
-                yield Hit(
+            if negative and negated is None:
+                negated = Hit(
                     "keywords:letter_frequency",
                     {"letter": char, "let_frequency": 1, "let_relation": "less than"},
                     where,
                 )
-                return
+    if negated is not None:
+        yield negated
 
 
 def _symbol_key(name: str) -> str:

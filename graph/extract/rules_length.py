@@ -9,7 +9,7 @@ from graph.extract.numbers import NUM, ORDINAL, bounds, parse_number, parse_ordi
 from graph.extract.rulebase import Hit, in_parentheses, in_sentences, rx, span, wants_nothing
 from graph.extract.text import Doc
 
-_NOT_CAPS = r"(?!\s+(?:\w+\s+)?(?:in|with|be\s+in|are\s+in|that\s+are|written\s+in)\s+(?:all\s+)?(?:capital|caps|upper|uppercase|capitalized)\b)"
+_NOT_CAPS = r"(?!\s+(?:or\s+phrases?\s+)?(?:[\w-]+\s+){0,5}?(?:in|with|be\s+in|are\s+in|that\s+are|written\s+in)\s+(?:all\s+)?(?:capital|caps|upper|uppercase|capitalized)\b)"
 _WORDS = rx(quantity(rf"words?\b{_NOT_CAPS}"))
 _SENTENCES = rx(quantity(r"sentences?\b"))
 _COUNT_ONLY = quantity("")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from graph.extract.rulebase import Hit, negated_before, rx
+from graph.extract.rulebase import Hit, in_parentheses, negated_before, rx
 from graph.extract.text import Doc
 
 _END = rx(
@@ -53,6 +53,23 @@ def _phrase(text: str, start: int, *, exact: bool, colon: bool) -> tuple[str | N
 _REPEAT = rx(
     r"\brep\w{0,2}eat\w*\b[^.\n]{0,80}?\b(?:request|prompt|question|sentence|text|instruction|line|query|task)s?\b"
 )
+_REPEAT_QUOTED = rx(
+    r"\brepeat\w*\s+(?:this\s+|the\s+(?:request|prompt|question)\s*:?\s*)?[\"“](?P<q>[^\"”\n]{5,300})[\"”]"
+)
+
+
+def span_of(match: re.Match[str]) -> tuple[int, int]:
+    return match.start(), match.end()
+
+
+def _after_repeat_lines(rest: str) -> str:
+    """The request below the repeat instruction, past further lines about the repeat itself."""
+    lines = rest.lstrip("\n").split("\n")
+    while lines and re.search(r"\brepeat\w*\b", lines[0], re.I) and len(lines) > 1:
+        lines = lines[1:]
+    return "\n".join(lines).lstrip("\n")
+
+
 _BELOW = rx(r"\b(?:below|following|that\s+follows|next)\b")
 
 
@@ -63,16 +80,25 @@ def repeat_prompt(doc: Doc) -> Iterator[Hit]:
     text before it, or after it when it says "below" / "following".
     """
     text = doc.text
+    for quote in _REPEAT_QUOTED.finditer(text):
+        sentence = doc.sentences[doc.sentence_at(quote.start())]
+        if not negated_before(text[sentence.start :], quote.start() - sentence.start, 20):
+            yield Hit("combination:repeat_prompt", {"prompt_to_repeat": quote.group("q")}, span_of(quote))
+            return
     for match in _REPEAT.finditer(text):
-        if negated_before(text, match.start(), 20):
-            continue
-        line_start = text.rfind("\n", 0, match.start()) + 1
         sentence = doc.sentences[doc.sentence_at(match.start())]
+        if negated_before(text[sentence.start :], match.start() - sentence.start, 20):
+            continue
+        if in_parentheses(text, match.start()) and re.match(r"repeated\b", match.group(), re.I):
+            continue  # "(including the repeated request)" refers to the repeat, it is not the ask
+        line_start = text.rfind("\n", 0, match.start()) + 1
         block_start = sentence.start if text[line_start : sentence.start].strip() else line_start
         line_end = text.find("\n", match.end())
         line_end = len(text) if line_end < 0 else line_end
-        if _BELOW.search(text[match.start() : line_end]) or not text[:block_start].strip():
-            request = text[line_end:].lstrip("\n")
+        own = text[sentence.start : sentence.end]
+        below = _BELOW.search(own) and not re.search(r"\babove\b", own, re.I)
+        if below or not text[:block_start].strip():
+            request = _after_repeat_lines(text[line_end:])
         else:
             request = text[:block_start].rstrip("\n")
             request = request if request.strip() else ""

@@ -74,3 +74,14 @@ def test_same_answers_on_benchmark_responses_and_their_loose_variants(benchmarks
     assert len(sample) > 1000
     mismatches = [t[:60] for t in sample if langid.detect(t) != _reference(t)]
     assert mismatches == []
+
+
+def test_threads_sharing_the_random_stream_get_the_same_answers() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    langid._stream.cache_clear()
+    langid.clear_caches()
+    texts = [t + " " + "x" * i for i, t in enumerate(OWN_TEXTS * 4)]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        threaded = list(pool.map(langid.detect, texts))
+    assert threaded == [_reference(t) for t in texts]

@@ -89,9 +89,12 @@ def test_mismatched_lists_and_bad_mode() -> None:
 
 
 @pytest.mark.parametrize("constraint_id", sorted(catalogue()))
-def test_every_constraint_describes_itself(constraint_id: str) -> None:
-    schema = catalogue()[constraint_id].params_model.model_json_schema()
+def test_every_constraint_describes_itself_from_its_example(constraint_id: str) -> None:
+    cls = catalogue()[constraint_id]
+    schema = cls.params_model.model_json_schema()
     assert schema["type"] == "object"
+    assert set(cls.example) == set(schema.get("properties", {}))
+    assert cls.from_kwargs(cls.example).describe().strip()
 
 
 def test_the_catalogue_doc_lists_every_constraint() -> None:

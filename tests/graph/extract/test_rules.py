@@ -262,3 +262,141 @@ def test_every_extracted_kwarg_validates_and_spans_point_at_evidence() -> None:
     assert {c.id for c in found} == {"language:response_language", "detectable_content:number_placeholders"}
     language = next(c for c in found if c.id == "language:response_language")
     assert "French" in text[language.span[0] : language.span[1]]
+
+
+# Phrasing families added later (written for these tests): each with the exact constraints expected.
+FK = "keywords:forbidden_words"
+CAPS = "change_case:capital_word_frequency"
+HL = "detectable_format:number_highlighted_sections"
+BL = "detectable_format:number_bullet_lists"
+
+FAMILIES: list[tuple[str, str, dict[str, Any]]] = [
+    ("The terms lemon and lime cannot appear in your poem.", FK, {"forbidden_words": ["lemon", "lime"]}),
+    ("Describe autumn, but the word orange doesn't appear at all.", FK, {"forbidden_words": ["orange"]}),
+    ('Exclude the words "rain", "fog" and "mist".', FK, {"forbidden_words": ["rain", "fog", "mist"]}),
+    (
+        "Explain chess openings without saying the word gambit or pawn.",
+        FK,
+        {"forbidden_words": ["gambit", "pawn"]},
+    ),
+    (
+        "Use the word salt at least 4 times, and the word pepper at least 2 times.",
+        "keywords:frequency",
+        {"keyword": "pepper", "frequency": 2, "relation": "at least"},
+    ),
+    (
+        'Our bakery is called "Crumb". Write a jingle that says the name of the bakery at least three times.',
+        "keywords:frequency",
+        {"keyword": "Crumb", "frequency": 3, "relation": "at least"},
+    ),
+    (
+        'The essay must include the keywords "ember" and "ash" and should not use any commas.',
+        "keywords:existence",
+        {"keywords": ["ember", "ash"]},
+    ),
+    ("Highlight at least 4 key terms with *asterisks*.", HL, {"num_highlights": 4}),
+    ("Use markdown to highlight at least 2 parts of the plan.", HL, {"num_highlights": 2}),
+    ("Include three italic text spans, e.g. *this one*.", HL, {"num_highlights": 3}),
+    ("Give the recipe a title and highlight it by wrapping it with *.", HL, {"num_highlights": 1}),
+    (
+        "The report needs 4 or more sections. Highlight each section title like this: *Title*",
+        HL,
+        {"num_highlights": 4},
+    ),
+    (
+        "Suggest exactly 5 slogans for the shop. Format the slogans as markdown bullet points.",
+        BL,
+        {"num_bullets": 5},
+    ),
+    ("Write the note using only the Swahili language.", "language:response_language", {"language": "sw"}),
+    (
+        "Write a tweet where not a single letter is capitalized.",
+        "change_case:english_lowercase",
+        {},
+    ),
+    ("Write a limerick that doesn't use commas.", "punctuation:no_comma", {}),
+    ("Write a memo without the use of commas.", "punctuation:no_comma", {}),
+    (
+        "Skip all commas and make sure the letter x appears at least twice.",
+        "keywords:letter_frequency",
+        {"letter": "x", "let_frequency": 2, "let_relation": "at least"},
+    ),
+]
+
+
+@pytest.mark.parametrize(("instruction", "cid", "kwargs"), FAMILIES)
+def test_phrasing_families(instruction: str, cid: str, kwargs: dict[str, Any]) -> None:
+    found = extract(instruction)
+    assert (cid, kwargs) in [(c.id, c.kwargs) for c in found], found
+
+
+def _caps(text: str) -> set[tuple[str, int]]:
+    return {
+        (c.kwargs["capital_relation"], c.kwargs["capital_frequency"]) for c in extract(text) if c.id == CAPS
+    }
+
+
+def test_capital_words_as_range_and_two_sided() -> None:
+    assert _caps("Add some capitalized words: there should be 3 to 6 such capitalized words.") == {
+        ("at least", 3),
+        ("less than", 7),
+    }
+    assert _caps(
+        "Include a few words in all caps. Still, the number of words in all caps must be under 4."
+    ) == {
+        ("at least", 1),
+        ("less than", 4),
+    }
+    found = {c.id for c in extract("At least 6 words in your story should be in all caps.")}
+    assert CAPS in found
+    assert "length_constraints:number_words" not in found
+    assert "change_case:english_capital" not in found
+
+
+def test_repeat_prompt_variants() -> None:
+    request = "Name three rivers in Peru."
+    text = f'{request}\nFirst, repeat "{request}" word for word, then answer.'
+    assert {c.id: c.kwargs for c in extract(text)}["combination:repeat_prompt"] == {
+        "prompt_to_repeat": request
+    }
+    below = (
+        "Repeat the following request exactly, then answer it.\nDo not add anything before repeating it.\n\n"
+    )
+    body = "Describe a quiet harbour at dusk."
+    found = {c.id: c.kwargs for c in extract(below + body)}
+    assert found["combination:repeat_prompt"] == {"prompt_to_repeat": body}
+    commas = (
+        "List four kinds of tea and do not use any commas.\nRepeat the request above word for word first."
+    )
+    found = {c.id: c.kwargs for c in extract(commas)}
+    assert found["combination:repeat_prompt"] == {"prompt_to_repeat": commas.split("\n", maxsplit=1)[0]}
+
+
+FAMILY_NEGATIVES: list[tuple[str, str]] = [
+    ('Include the keywords "plum" and "fig" and do not use any commas.', FK),
+    ("Write about two friends who avoid the letter r. The letter r must appear at least 9 times.", "x"),
+    ("Not a single word in your reply should contain lowercase letters.", "change_case:english_lowercase"),
+    ("Use words in all capital letters at least 3 times to highlight the key points.", HL),
+    ("A talk by George P. Smith on enzymes.", "detectable_content:postscript"),
+    ("The word count matters less than the tone; write about storms.", FK),
+]
+
+
+@pytest.mark.parametrize(("instruction", "cid"), FAMILY_NEGATIVES)
+def test_family_negatives(instruction: str, cid: str) -> None:
+    assert cid not in [c.id for c in extract(instruction)]
+
+
+def test_counted_letter_beats_story_mention() -> None:
+    text = "Write about two friends who avoid the letter r. The letter r must appear at least 9 times."
+    found = [c.kwargs for c in extract(text) if c.id == "keywords:letter_frequency"]
+    assert found == [{"letter": "r", "let_frequency": 9, "let_relation": "at least"}]
+
+
+def test_quoted_keyword_list_ends_at_last_quote() -> None:
+    found = [
+        c.kwargs
+        for c in extract('Include the keywords "Rust" and "Go" and wrap it in quotes.')
+        if c.id == "keywords:existence"
+    ]
+    assert found == [{"keywords": ["Rust", "Go"]}]
