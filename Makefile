@@ -26,8 +26,13 @@ lock: install
 		--extra dev --extra testmodel --python-version $(LOCK_PYTHON) --python-platform x86_64-manylinux_2_28 \
 		--custom-compile-command 'make lock' -o $(LOCK)
 
+# The main job on embedded defaults: the API on 127.0.0.1:8000, a SQLite store under var/, the
+# rules strategy (no teacher, no key). Set FOLLOWFIX_TEACHER_MODEL/_BASE_URL for an LLM teacher.
 run: install
 	$(VENV)/bin/followfix verify --input examples/requests.jsonl --mode both
+	@echo 'followfix API on http://127.0.0.1:8000 (docs: http://127.0.0.1:8000/docs). Try:'
+	@echo "  curl -s http://127.0.0.1:8000/v1/correct -H 'content-type: application/json' -d '{\"instruction\": \"Answer in lowercase.\", \"response\": \"Tea Is Nice\", \"constraints\": [{\"id\": \"change_case:english_lowercase\"}]}'"
+	$(VENV)/bin/followfix serve --host 127.0.0.1 --port 8000
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -16,7 +16,13 @@ from graph.errors import FollowfixError
 
 COMMAND_MODULES = [
     "verify",
+    "train",
+    "generate",
+    "eval",
+    "pipeline",
+    "export",
     "extract",
+    "serve",
     "correct",
 ]
 

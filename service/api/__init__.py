@@ -1,0 +1,1 @@
+"""The HTTP API: routers per resource, dependencies, schemas and the error mapping."""

@@ -1,0 +1,57 @@
+"""POST /v1/verify: check a response against constraints. Pure CPU, no teacher, nothing stored."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response
+from starlette.concurrency import run_in_threadpool
+
+from graph.constraints import verify
+from graph.result import ConstraintSpec
+from service.api.deadline import deadline
+from service.api.deps import ApiKeyDep, MetricsDep, SettingsDep
+from service.api.errors import InvalidRequestError, error_docs
+from service.api.extraction import run_extractor
+from service.api.schemas import ConstraintIn, VerdictOut, VerifyRequest, VerifyResponse
+from service.api.validation import build_constraints, check_lengths
+
+router = APIRouter(prefix="/v1", tags=["verify"], dependencies=[ApiKeyDep])
+
+
+@router.post("/verify", response_model=VerifyResponse, responses=error_docs(400, 401, 403, 413, 422))
+async def verify_response(body: VerifyRequest, settings: SettingsDep, metrics: MetricsDep) -> Response:
+    """Verdicts with the reason for each failure, in constraint order (IFEval semantics).
+
+    Typical responses are checked on the event loop (well under a millisecond: a thread hop would
+    cost more); long ones (hundreds of ms at the length limit) in a worker thread, so they do not
+    stall every other request. The model is serialised once by pydantic-core.
+    """
+    check_lengths(
+        settings, instruction=body.instruction, response=body.response, constraints=body.constraints
+    )
+    specs = body.constraints
+    if specs is None:
+        if not body.instruction or not body.instruction.strip():
+            raise InvalidRequestError(
+                "give `constraints`, or an `instruction` to extract them from", field="constraints"
+            )
+        extracted = await run_extractor(body.instruction, "rules", teacher=None)
+        specs = [ConstraintIn(id=item.id, kwargs=item.kwargs) for item in extracted]
+    built = build_constraints(specs)
+    if len(body.response) <= settings.verify_inline_max_chars:
+        results = verify(body.response, built, body.mode)
+    else:
+        async with deadline(settings.request_timeout_s, "verification"):
+            results = await run_in_threadpool(verify, body.response, built, body.mode)
+    passed = all(r.passed for r in results)
+    metrics.verdicts.labels("true").inc(sum(r.passed for r in results))
+    metrics.verdicts.labels("false").inc(sum(not r.passed for r in results))
+    reply = VerifyResponse(
+        passed=passed,
+        mode=body.mode,
+        constraints=[ConstraintSpec(id=c.id, kwargs=c.kwargs()) for c in built],
+        verdicts=[
+            VerdictOut(id=r.constraint_id, passed=r.passed, detail=r.detail, measured=r.measured)
+            for r in results
+        ],
+    )
+    return Response(reply.model_dump_json(), media_type="application/json")

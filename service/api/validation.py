@@ -1,0 +1,64 @@
+"""Checks a request must pass before any work starts: configured limits and buildable constraints.
+
+Errors name the field as the caller wrote it (``constraints[1].kwargs.num_words``), so a 422 points
+at the exact place to fix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from graph.constraints import Constraint, build
+from graph.errors import ConstraintError
+from service.api.errors import LimitExceededError
+from service.api.schemas import ConstraintIn
+from service.settings import Settings
+
+
+def check_lengths(
+    settings: Settings,
+    *,
+    instruction: str | None = None,
+    response: str | None = None,
+    constraints: Sequence[Any] | None = None,
+) -> None:
+    """Raise a 422 naming the first field over its configured limit."""
+    if instruction is not None and len(instruction) > settings.max_instruction_chars:
+        raise LimitExceededError(
+            f"instruction has {len(instruction)} characters; the limit is {settings.max_instruction_chars}",
+            field="instruction",
+        )
+    if response is not None and len(response) > settings.max_response_chars:
+        raise LimitExceededError(
+            f"response has {len(response)} characters; the limit is {settings.max_response_chars}",
+            field="response",
+        )
+    if constraints is not None and len(constraints) > settings.max_constraints:
+        raise LimitExceededError(
+            f"{len(constraints)} constraints given; the limit is {settings.max_constraints}",
+            field="constraints",
+        )
+
+
+def _field_path(index: int, field: str | None) -> str:
+    prefix = f"constraints[{index}]"
+    if not field:
+        return prefix
+    if field in ("id", "kwargs") or field.startswith("kwargs."):
+        return f"{prefix}.{field}"
+    return f"{prefix}.kwargs.{field}"
+
+
+def build_constraints(specs: Sequence[ConstraintIn]) -> list[Constraint[Any]]:
+    """Build every constraint; the error keeps its class and gets the request's field path."""
+    built = []
+    for index, spec in enumerate(specs):
+        try:
+            built.append(build(spec.id, spec.kwargs))
+        except ConstraintError as exc:
+            renamed = type(exc)(
+                exc.message, constraint_id=exc.constraint_id, field=_field_path(index, exc.field)
+            )
+            raise renamed from exc
+    return built

@@ -1,0 +1,62 @@
+"""What processing one record produces: a result row for the output, or a classified error."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from graph.errors import ConstraintError, ExtractionError, FollowfixError, InputFormatError
+from graph.result import CorrectionResult
+
+# Errors that a rerun would hit again: the record itself is unusable as given.
+PERMANENT = (ConstraintError, InputFormatError, ExtractionError)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """Exactly one of ``result`` and ``error`` is set."""
+
+    record_id: str
+    result: CorrectionResult | None = None
+    error: str | None = None
+    error_code: str | None = None
+    retryable: bool = False
+
+    @classmethod
+    def failed(cls, record_id: str, exc: FollowfixError) -> Outcome:
+        return cls(
+            record_id,
+            error=str(exc) or type(exc).__name__,
+            error_code=type(exc).__name__,
+            retryable=not isinstance(exc, PERMANENT),
+        )
+
+    def row(self, fields: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The output line: the record id first, the input row's fields, then ``result`` (or ``error``)."""
+        line: dict[str, Any] = {"record_id": self.record_id, **(fields or {})}
+        if self.result is None:
+            line["error"] = {"code": self.error_code, "message": self.error}
+        else:
+            line["result"] = self.result.model_dump(mode="json")
+        return line
+
+    def to_wire(self) -> dict[str, Any]:
+        """Plain data for crossing a process boundary (Ray)."""
+        return {
+            "record_id": self.record_id,
+            "result": None if self.result is None else self.result.model_dump(mode="json"),
+            "error": self.error,
+            "error_code": self.error_code,
+            "retryable": self.retryable,
+        }
+
+    @classmethod
+    def from_wire(cls, data: dict[str, Any]) -> Outcome:
+        result = data.get("result")
+        return cls(
+            str(data["record_id"]),
+            result=None if result is None else CorrectionResult.model_validate(result),
+            error=data.get("error"),
+            error_code=data.get("error_code"),
+            retryable=bool(data.get("retryable")),
+        )

@@ -1,0 +1,63 @@
+"""``followfix export``: write the store's training data (trl, sft or rlvr) to JSONL or Parquet."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from graph.errors import InputFormatError
+
+DEFAULT_STORE = "sqlite+aiosqlite:///var/followfix.db"
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "export",
+        help="export preference pairs (trl), SFT messages (sft) or RLVR prompts (rlvr) from the store",
+        description="Rows are deduplicated and streamed; the file appears only once complete.",
+    )
+    parser.add_argument("--format", required=True, choices=["trl", "sft", "rlvr"])
+    parser.add_argument("--output", required=True, type=Path, help="FILE.jsonl or FILE.parquet")
+    parser.add_argument("--since", help="ISO 8601 time: rows recorded at or after it (naive = UTC)")
+    parser.add_argument("--until", help="ISO 8601 time: rows recorded before it (naive = UTC)")
+    parser.add_argument("--mode", choices=["final", "steps"], default="final", help="trl: pairs per step too")
+    parser.add_argument(
+        "--store",
+        default=os.environ.get("FOLLOWFIX_STORE_URL", DEFAULT_STORE),
+        help="store URL (default: $FOLLOWFIX_STORE_URL or %(default)s)",
+    )
+    parser.set_defaults(handler=run)
+
+
+def parse_time(value: str | None, field: str) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise InputFormatError(f"--{field}: not an ISO 8601 time: {value!r}") from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def run(args: argparse.Namespace) -> int:
+    since = parse_time(args.since, "since")
+    until = parse_time(args.until, "until")
+    count = asyncio.run(_export(args, since, until))
+    print(f"wrote {count} {args.format} rows to {args.output}", file=sys.stderr)
+    return 0
+
+
+async def _export(args: argparse.Namespace, since: datetime | None, until: datetime | None) -> int:
+    from service.store import Store  # heavy imports stay out of CLI start-up
+    from service.store.export import export
+
+    store = await Store.open(args.store)
+    try:
+        return await export(store, args.format, since, args.output, until=until, mode=args.mode)
+    finally:
+        await store.close()

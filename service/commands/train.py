@@ -1,0 +1,31 @@
+"""``followfix train``: DPO + SFT (or SFT alone) on the store's exports, with TRL's flags and YAML."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+
+def register(subparsers: Any) -> None:
+    # prefix_chars="+" hands every "--flag" to TRL's parser untouched (argparse would reject them here).
+    parser = subparsers.add_parser(
+        "train",
+        help="train on pairs: DPO with the SFT term (or --mode sft), LoRA, TRL flags or --config YAML",
+        description="All flags are TRL's (DPOConfig/SFTConfig, ModelConfig) plus --mode, --train_file, "
+        "--sft_weight, --mix_file, --mix_ratio, --merge_lora. `followfix train --help` lists them.",
+        prefix_chars="+",
+        add_help=False,
+    )
+    parser.add_argument("argv", nargs=argparse.REMAINDER)
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from training.train import main
+
+    metrics = main(args.argv)
+    Console().print_json(json.dumps({k: v for k, v in metrics.items() if isinstance(v, int | float | str)}))
+    return 0

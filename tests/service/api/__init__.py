@@ -1,0 +1,1 @@
+"""Tests of the REST service against real uvicorn servers on loopback ports."""

@@ -1,0 +1,63 @@
+"""``followfix serve`` as a user runs it: a subprocess with two uvicorn workers on a loopback port."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_serve_with_two_workers_answers_and_stops_cleanly(tmp_path: Path) -> None:
+    port = _free_port()
+    env = {**os.environ, "FOLLOWFIX_API_KEYS": "", "FOLLOWFIX_TEACHER_MODEL": ""}
+    command = [
+        sys.executable,
+        "-m",
+        "service.cli",
+        "serve",
+        "--port",
+        str(port),
+        "--workers",
+        "2",
+        "--store-url",
+        f"sqlite:///{tmp_path / 'serve.db'}",
+        "--log-level",
+        "warning",
+    ]
+    process = subprocess.Popen(
+        command, env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert process.poll() is None, process.stdout.read().decode() if process.stdout else ""
+            try:
+                if httpx.get(base + "/readyz", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, "server did not become ready"
+            time.sleep(0.2)
+        body = {"response": "Fine, thanks.", "constraints": [{"id": "punctuation:no_comma"}]}
+        with httpx.Client(base_url=base) as client:
+            verdicts = [client.post("/v1/verify", json=body).json()["passed"] for _ in range(20)]
+        assert verdicts == [False] * 20
+        assert (tmp_path / "serve.db").is_file()
+    finally:
+        process.send_signal(signal.SIGINT)
+        output = process.communicate(timeout=30)[0].decode()
+    assert process.returncode == 0, output
+    assert "Traceback" not in output, output
