@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from graph.errors import InputFormatError
+from service.jsonl import iter_jsonl
 
 Message = dict[str, str]
 _SHAREGPT_ROLES = {"human": "user", "user": "user", "gpt": "assistant", "assistant": "assistant"}
@@ -40,14 +41,7 @@ def read_records(path: str | Path) -> Iterator[tuple[int, dict[str, Any]]]:
             for index, row in enumerate(rows):
                 yield index, _as_object(row, path, index)
             return
-        for lineno, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputFormatError(f"{path}:{lineno}: invalid JSON: {exc}") from exc
-            yield lineno, _as_object(row, path, lineno)
+    yield from iter_jsonl(path)
 
 
 def _as_object(row: Any, path: Path, where: int) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from typing import Any, Literal
 from graph.errors import InputFormatError
 from service.bulk.ids import record_id
 from service.bulk.records import BulkRecord, RowError
+from service.jsonl import iter_jsonl
 
 logger = logging.getLogger(__name__)
 
@@ -110,19 +111,12 @@ def load_prompts(path: str | Path) -> dict[str, dict[str, Any]]:
     """An IFEval/IFBench prompts file indexed by prompt text, also stripped (IFBench's sample
     outputs differ from the test prompts in trailing spaces)."""
     index: dict[str, dict[str, Any]] = {}
-    with open(path, encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputFormatError(f"{path}: line {number}: invalid JSON ({exc.msg})") from exc
-            prompt = row.get("prompt") if isinstance(row, dict) else None
-            if not isinstance(prompt, str):
-                raise InputFormatError(f"{path}: line {number}: needs a string 'prompt'")
-            index[prompt] = row
-            index.setdefault(prompt.strip(), row)
+    for number, row in iter_jsonl(path):
+        prompt = row.get("prompt")
+        if not isinstance(prompt, str):
+            raise InputFormatError(f"{path}:{number}: needs a string 'prompt'")
+        index[prompt] = row
+        index.setdefault(prompt.strip(), row)
     return index
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from graph.errors import InputFormatError
+from service.jsonl import iter_jsonl
 
 
 def register(subparsers: Any) -> None:
@@ -35,28 +35,9 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(handler=run)
 
 
-def read_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Rows with their 1-based line numbers; a malformed line is an error naming it."""
-    try:
-        handle = path.open(encoding="utf-8")
-    except OSError as exc:
-        raise InputFormatError(f"cannot read {path}: {exc.strerror}") from None
-    with handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputFormatError(f"{path}:{number}: not valid JSON ({exc.msg})") from None
-            if not isinstance(row, dict):
-                raise InputFormatError(f"{path}:{number}: expected a JSON object")
-            yield number, row
-
-
 def load_responses(path: Path) -> dict[str, str]:
     responses: dict[str, str] = {}
-    for number, row in read_jsonl(path):
+    for number, row in iter_jsonl(path):
         if not isinstance(row.get("prompt"), str) or not isinstance(row.get("response"), str):
             raise InputFormatError(f"{path}:{number}: needs string fields 'prompt' and 'response'")
         responses[row["prompt"]] = row["response"]
@@ -76,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
     missing = 0
     out = args.output.open("w", encoding="utf-8") if args.output else None
     try:
-        for number, row in read_jsonl(args.input):
+        for number, row in iter_jsonl(args.input):
             ids = row.get("instruction_id_list")
             if not isinstance(ids, list):
                 raise InputFormatError(f"{args.input}:{number}: missing field 'instruction_id_list'")

@@ -59,4 +59,4 @@ def test_bad_input_is_a_clear_error(tmp_path: Path) -> None:
     broken = tmp_path / "broken.jsonl"
     broken.write_text("{not json\n")
     done = run_cli("verify", "--input", str(broken))
-    assert done.returncode == 2 and "broken.jsonl:1: not valid JSON" in done.stderr
+    assert done.returncode == 2 and "broken.jsonl:1: invalid JSON" in done.stderr
