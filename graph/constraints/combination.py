@@ -5,9 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any, ClassVar
 
-from pydantic import field_validator
-
-from graph.constraints.base import CheckResult, Constraint, NoParams, Params
+from graph.constraints.base import CheckResult, Constraint, NonBlank, NoParams, Params
 from graph.constraints.registry import register
 
 SEPARATOR = "******"
@@ -62,14 +60,7 @@ class TwoResponses(Constraint[NoParams]):
 
 
 class RepeatParams(Params):
-    prompt_to_repeat: str
-
-    @field_validator("prompt_to_repeat")
-    @classmethod
-    def _not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("must not be blank")
-        return value
+    prompt_to_repeat: NonBlank
 
 
 @register

@@ -10,11 +10,12 @@ from __future__ import annotations
 import re
 from typing import Any, ClassVar
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, model_validator
 
 from graph.constraints.base import (
     CheckResult,
     Constraint,
+    NonBlank,
     Params,
     Relation,
     compare,
@@ -104,14 +105,7 @@ class NumberParagraphs(Constraint[ParagraphsParams]):
 class NthParagraphParams(Params):
     num_paragraphs: int = Field(ge=1)
     nth_paragraph: int = Field(ge=1)
-    first_word: str
-
-    @field_validator("first_word")
-    @classmethod
-    def _not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("must not be blank")
-        return value
+    first_word: NonBlank
 
     @model_validator(mode="after")
     def _nth_within(self) -> NthParagraphParams:

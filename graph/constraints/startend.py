@@ -4,21 +4,12 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from pydantic import field_validator
-
-from graph.constraints.base import CheckResult, Constraint, NoParams, Params
+from graph.constraints.base import CheckResult, Constraint, NonBlank, NoParams, Params
 from graph.constraints.registry import register
 
 
 class EndParams(Params):
-    end_phrase: str
-
-    @field_validator("end_phrase")
-    @classmethod
-    def _not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("must not be blank")
-        return value
+    end_phrase: NonBlank
 
 
 @register
