@@ -100,6 +100,7 @@ def _output_row(row: dict[str, Any], verdict: Any, modes: tuple[str, ...]) -> di
 
 
 def _print_verdicts(console: Any, keys: list[str], verdicts: list[Any], modes: tuple[str, ...]) -> None:
+    from rich.markup import escape
     from rich.table import Table
 
     table = Table(title="verdicts per constraint")
@@ -110,7 +111,8 @@ def _print_verdicts(console: Any, keys: list[str], verdicts: list[Any], modes: t
         for index, constraint_id in enumerate(verdict.instruction_id_list):
             cells = [mark[getattr(verdict, mode)[index]] for mode in modes]
             detail = verdict.details[index]
-            table.add_row(key, constraint_id, *cells, "" if detail == "ok" else detail)
+            # details quote the response: "[name]" must print as text, not as rich markup
+            table.add_row(escape(key), constraint_id, *cells, "" if detail == "ok" else escape(detail))
     console.print(table)
 
 

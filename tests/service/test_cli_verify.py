@@ -32,6 +32,7 @@ def test_verifies_the_example_file(tmp_path: Path) -> None:
     assert first["details"][1].startswith("2 commas")
     assert rows[2]["follow_instruction_list_loose"][0] is True  # the preamble line goes in loose mode
     assert "prompt-level" in done.stdout and "verdicts per constraint" in done.stdout
+    assert "[placeholders]" in done.stdout  # details are printed as text, not as rich markup
 
 
 @pytest.mark.benchmarks
