@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Any
 
 import punkt
 from nltk.tokenize.destructive import NLTKWordTokenizer
@@ -20,7 +21,36 @@ from graph.constraints import langid
 
 LANGDETECT_SEED = 0
 _WORD_RE = re.compile(r"\w+")
-_treebank = NLTKWordTokenizer()
+_SHARED_FLAGS = re.IGNORECASE | re.MULTILINE | re.DOTALL | re.UNICODE | re.VERBOSE | re.ASCII
+
+
+def _stdlib(pattern: Any) -> re.Pattern[str]:
+    """The same pattern compiled by ``re`` (NLTK wraps each in a ReDoS timeout guard)."""
+    inner = getattr(pattern, "_rx", pattern)
+    return re.compile(inner.pattern, inner.flags & _SHARED_FLAGS)
+
+
+class _TreebankStdlibRe(NLTKWordTokenizer):  # type: ignore[misc]
+    """NLTK's Treebank word tokenizer, unchanged, with its patterns run by the standard ``re``.
+
+    NLTK 3.10 routes every substitution through a timeout guard that costs more than the
+    tokenising itself on short sentences; the patterns and their order are NLTK's own
+    (``tests/graph/constraints/test_text.py`` checks the tokens are identical).
+    """
+
+    def __init__(self) -> None:
+        base = NLTKWordTokenizer
+        self.STARTING_QUOTES = [(_stdlib(p), s) for p, s in base.STARTING_QUOTES]
+        self.ENDING_QUOTES = [(_stdlib(p), s) for p, s in base.ENDING_QUOTES]
+        self.PUNCTUATION = [(_stdlib(p), s) for p, s in base.PUNCTUATION]
+        self.PARENS_BRACKETS = (_stdlib(base.PARENS_BRACKETS[0]), base.PARENS_BRACKETS[1])
+        self.CONVERT_PARENTHESES = [(_stdlib(p), s) for p, s in base.CONVERT_PARENTHESES]
+        self.DOUBLE_DASHES = (_stdlib(base.DOUBLE_DASHES[0]), base.DOUBLE_DASHES[1])
+        self.CONTRACTIONS2 = [_stdlib(p) for p in base.CONTRACTIONS2]
+        self.CONTRACTIONS3 = [_stdlib(p) for p in base.CONTRACTIONS3]
+
+
+_treebank = _TreebankStdlibRe()
 
 
 def count_words(text: str) -> int:
