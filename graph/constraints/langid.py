@@ -5,123 +5,30 @@ pure Python. With a fixed seed the random stream is the same for every text, so 
 replays it: it reads Mersenne Twister words from one precomputed stream, reproduces
 ``random.gauss`` and ``random.choice`` exactly, and runs each trial's products as a cumulative
 sum of logarithms in numpy, stopping once the leader cannot be overtaken. N-gram extraction
-follows langdetect's own state machine, vectorised over the text. Profiles come from the installed langdetect package; a sparse copy is cached on disk so
-later processes load in milliseconds. ``tests/graph/constraints/test_langid.py`` checks that the
+follows langdetect's own state machine, vectorised over the text. Profiles: ``langprofiles``. ``tests/graph/constraints/test_langid.py`` checks that the
 answers equal ``langdetect.detect`` (seeded) on every benchmark response and its loose variants.
 """
 
 from __future__ import annotations
 
-import logging
 import math
-import os
 import random
 import re
 import threading
 from functools import lru_cache
-from importlib import metadata
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-log = logging.getLogger(__name__)
+from graph.constraints.langprofiles import _CP_BITS, profiles
+
+__all__ = ["clear_caches", "detect", "ngram_ids", "prepare", "profiles"]
 
 ALPHA, ALPHA_WIDTH, N_TRIAL = 0.5, 0.05, 7
 ITERATION_LIMIT, PROB_THRESHOLD, CONV_THRESHOLD, BASE_FREQ = 1000, 0.1, 0.99999, 10000
 _TWOPI = 2.0 * math.pi
 _SPACES = re.compile(" +")
-
-
-_CP_BITS = 21  # a code point fits in 21 bits; three fit in one int64 gram key
-
-
-def gram_keys(grams: list[str]) -> NDArray[np.int64]:
-    """One int64 per gram: its code points left-padded with zeros (NUL never occurs in a gram)."""
-    keys = np.zeros(len(grams), dtype=np.int64)
-    for i, gram in enumerate(grams):
-        key = 0
-        for ch in gram:
-            key = (key << _CP_BITS) | ord(ch)
-        keys[i] = key
-    return keys
-
-
-class Profiles:
-    """langdetect's n-gram probabilities per language as a sparse matrix, with an n-gram index."""
-
-    def __init__(
-        self, langs: list[str], grams: list[str], data: NDArray[Any], cols: NDArray[Any], ptr: NDArray[Any]
-    ):
-        self.langs = langs
-        self.grams = grams
-        self.data, self.cols, self.ptr = data, cols, ptr
-        keys = gram_keys(grams)
-        self.key_order = np.argsort(keys)
-        self.sorted_keys = keys[self.key_order]
-
-    def rows_of(self, keys: NDArray[np.int64]) -> NDArray[np.int64]:
-        """Profile rows of the gram keys that langdetect knows, in order; unknown grams dropped."""
-        at = np.searchsorted(self.sorted_keys, keys)
-        at[at == len(self.sorted_keys)] = 0
-        known = self.sorted_keys[at] == keys
-        rows: NDArray[np.int64] = self.key_order[at[known]]
-        return rows
-
-    def dense(self, rows: NDArray[Any]) -> NDArray[np.float64]:
-        """Dense probability rows for the given n-gram ids (a vectorised CSR gather)."""
-        starts, ends = self.ptr[rows], self.ptr[rows + 1]
-        lengths = ends - starts
-        owner = np.repeat(np.arange(len(rows)), lengths)
-        firsts = np.cumsum(lengths) - lengths
-        offsets = np.arange(int(lengths.sum())) - np.repeat(firsts - starts, lengths)
-        out = np.zeros((len(rows), len(self.langs)))
-        out[owner, self.cols[offsets]] = self.data[offsets]
-        return out
-
-
-def _cache_file() -> Path:
-    base = os.environ.get("FOLLOWFIX_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME", os.path.expanduser("~/.cache")), "followfix"
-    )
-    return Path(base) / f"langdetect-{metadata.version('langdetect')}-profiles-v2.npz"
-
-
-def _build_from_langdetect() -> tuple[list[str], list[str], NDArray[Any], NDArray[Any], NDArray[Any]]:
-    from langdetect import detector_factory
-
-    detector_factory.init_factory()
-    factory = detector_factory._factory
-    assert factory is not None
-    grams = list(factory.word_lang_prob_map)
-    matrix = np.array([factory.word_lang_prob_map[g] for g in grams])
-    nonzero = matrix != 0
-    ptr = np.concatenate([[0], np.cumsum(nonzero.sum(axis=1))]).astype(np.int64)
-    cols = np.nonzero(nonzero)[1].astype(np.int16)
-    return list(factory.langlist), grams, matrix[nonzero], cols, ptr
-
-
-@lru_cache(maxsize=1)
-def profiles() -> Profiles:
-    """Load the profiles from the disk cache, building (and caching) them from langdetect once."""
-    path = _cache_file()
-    try:
-        with np.load(path, allow_pickle=False) as cached:
-            langs = str(cached["langs"]).split("\n")
-            grams = str(cached["grams"]).split("\n")
-            return Profiles(langs, grams, cached["data"], cached["cols"], cached["ptr"])
-    except (OSError, KeyError, ValueError):
-        pass
-    langs, grams, data, cols, ptr = _build_from_langdetect()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp.npz")
-        np.savez(tmp, langs="\n".join(langs), grams="\n".join(grams), data=data, cols=cols, ptr=ptr)
-        os.replace(tmp, path)
-    except OSError as exc:
-        log.info("language profiles not cached (%s); they load from langdetect each time", exc)
-    return Profiles(langs, grams, data, cols, ptr)
 
 
 class _Stream:
