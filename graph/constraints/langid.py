@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from graph.constraints.langprofiles import _CP_BITS, profiles
+from graph.constraints.langprofiles import CP_BITS, profiles
 
 __all__ = ["clear_caches", "detect", "ngram_ids", "prepare", "profiles"]
 
@@ -147,8 +147,8 @@ def ngram_ids(text: str) -> list[int]:
     capital_run = upper[1:] & upper[:-1]
     letter = ~space & ~capital_run
     after_word = space & ~prev_space
-    pair = (prev << _CP_BITS) | char
-    grams = np.stack([char, pair, (prev2 << (2 * _CP_BITS)) | pair], axis=1)
+    pair = (prev << CP_BITS) | char
+    grams = np.stack([char, pair, (prev2 << (2 * CP_BITS)) | pair], axis=1)
     valid = np.stack([letter, letter | after_word, (letter & ~prev_space) | after_word], axis=1)
     return _rows(grams[valid])
 

@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 
 log = logging.getLogger(__name__)
 
-_CP_BITS = 21  # a code point fits in 21 bits; three fit in one int64 gram key
+CP_BITS = 21  # a code point fits in 21 bits; three fit in one int64 gram key
 
 
 def gram_keys(grams: list[str]) -> NDArray[np.int64]:
@@ -28,7 +28,7 @@ def gram_keys(grams: list[str]) -> NDArray[np.int64]:
     for i, gram in enumerate(grams):
         key = 0
         for ch in gram:
-            key = (key << _CP_BITS) | ord(ch)
+            key = (key << CP_BITS) | ord(ch)
         keys[i] = key
     return keys
 
