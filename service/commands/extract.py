@@ -42,7 +42,7 @@ async def _run(args: argparse.Namespace) -> int:
 
     from graph.extract import aextract
     from graph.extract.scoring import Score
-    from service.commands.verify import read_jsonl
+    from service.jsonl import iter_jsonl
 
     teacher = _teacher(args)
     console = Console(stderr=True)
@@ -50,7 +50,7 @@ async def _run(args: argparse.Namespace) -> int:
     scored = 0
     out = args.output.open("w", encoding="utf-8") if args.output else sys.stdout
     try:
-        for number, row in read_jsonl(args.input):
+        for number, row in iter_jsonl(args.input):
             text = row.get("prompt", row.get("instruction"))
             if not isinstance(text, str):
                 raise InputFormatError(f"{args.input}:{number}: needs a string `prompt` or `instruction`")
