@@ -8,6 +8,7 @@ worker process exposes its own counters.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
@@ -71,6 +72,20 @@ class Metrics:
         self.verdicts = Counter(
             "followfix_verdicts", "Constraint verdicts served by /v1/verify.", ["passed"], registry=r
         )
+        self.verdicts_passed = self.verdicts.labels("true")
+        self.verdicts_failed = self.verdicts.labels("false")
+        # ``labels()`` hashes and locks on every call; the hot path looks its children up here once.
+        self._request_children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
+
+    def observe_request(self, method: str, route: str, status: int, seconds: float) -> None:
+        """Count one request and its latency (label children cached: the set of routes is bounded)."""
+        key = (method, route, status)
+        children = self._request_children.get(key)
+        if children is None:
+            children = (self.requests.labels(method, route, str(status)), self.latency.labels(method, route))
+            self._request_children[key] = children
+        children[0].inc()
+        children[1].observe(seconds)
 
     def observe_correction(self, result: CorrectionResult) -> None:
         self.corrections.labels(result.status, result.strategy).inc()

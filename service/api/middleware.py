@@ -49,10 +49,9 @@ class RequestMiddleware:
                 await self.app(scope, self._limited(receive), send_wrapper)
         finally:
             metrics.in_progress.dec()
-            route = _route_label(scope)
-            method = scope["method"]
-            metrics.requests.labels(method, route, str(status)).inc()
-            metrics.latency.labels(method, route).observe(time.perf_counter() - started)
+            metrics.observe_request(
+                scope["method"], _route_label(scope), status, time.perf_counter() - started
+            )
 
     def _declared_too_large(self, scope: Scope) -> bool:
         for name, value in scope["headers"]:

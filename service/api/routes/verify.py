@@ -43,8 +43,9 @@ async def verify_response(body: VerifyRequest, settings: SettingsDep, metrics: M
         async with deadline(settings.request_timeout_s, "verification"):
             results = await run_in_threadpool(verify, body.response, built, body.mode)
     passed = all(r.passed for r in results)
-    metrics.verdicts.labels("true").inc(sum(r.passed for r in results))
-    metrics.verdicts.labels("false").inc(sum(not r.passed for r in results))
+    n_passed = sum(r.passed for r in results)
+    metrics.verdicts_passed.inc(n_passed)
+    metrics.verdicts_failed.inc(len(results) - n_passed)
     reply = VerifyResponse(
         passed=passed,
         mode=body.mode,
