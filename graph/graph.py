@@ -18,26 +18,20 @@ _compiled: dict[int, tuple[Any, CompiledGraph]] = {}
 _lock = threading.Lock()
 
 
-def _entry(state: CorrectionState) -> str:
-    return "check" if state.get("constraints") is not None else "extract"
-
-
 def assemble() -> StateGraph[CorrectionState, GraphDeps, CorrectionState, CorrectionState]:
-    """The uncompiled graph: extract? -> check -> [correct|combine -> verify]* -> finalize."""
+    """The uncompiled graph: check (-> extract -> check)? -> [correct|combine -> verify]* -> end.
+
+    Nodes route themselves (``Command``); the node that stops the loop also writes the result.
+    """
     builder = StateGraph(CorrectionState, context_schema=GraphDeps)
     builder.add_node("extract", nodes.extract_node)
-    builder.add_node("check", nodes.check_node)
-    builder.add_node("correct", nodes.correct_node)
+    builder.add_node("check", nodes.check_node, destinations=("extract", "correct", END))
+    builder.add_node("correct", nodes.correct_node, destinations=("verify", "correct", "combine", END))
     builder.add_node("combine", nodes.combine_node)
-    builder.add_node("verify", nodes.verify_node)
-    builder.add_node("finalize", nodes.finalize_node)
-    builder.add_conditional_edges(START, _entry, ["check", "extract"])
+    builder.add_node("verify", nodes.verify_node, destinations=("correct", "combine", END))
+    builder.add_edge(START, "check")
     builder.add_edge("extract", "check")
-    builder.add_conditional_edges("check", nodes.route, ["correct", "finalize"])
-    builder.add_edge("correct", "verify")
     builder.add_edge("combine", "verify")
-    builder.add_conditional_edges("verify", nodes.route, ["correct", "combine", "finalize"])
-    builder.add_edge("finalize", END)
     return builder
 
 

@@ -1,24 +1,29 @@
 """The graph's nodes: each a short function of (state, runtime) returning an update, never mutating.
 
-extract -> check -> correct -> verify -> (correct | combine | finalize); see graph.graph.
+check, correct and verify return a ``Command``: their update plus the node they planned next.
+Every node is a coroutine: LangGraph runs a plain function in a worker thread, and that hop cost
+more per record than the checks themselves (the checks hold the GIL either way).
+
+check -> correct -> verify -> (correct | combine | end); see graph.graph. The node that stops the
+loop writes the result (graph.finish).
 """
 
 from __future__ import annotations
 
 import inspect
-import logging
 from typing import Any
 
+from langgraph.graph import END
 from langgraph.runtime import Runtime
+from langgraph.types import Command
 
-from graph.checking import acceptable, check_all, constraints_of, failing, passes
+from graph.checking import acceptable, check_all, constraints_of, failing
 from graph.context import GraphDeps
+from graph.finish import finish, merged
 from graph.fixing import repair_attempt, teacher_attempts
 from graph.planning import Situation, plan_next
-from graph.result import CorrectionResult, Status, Usage
+from graph.result import Usage
 from graph.state import Attempt, CorrectionState
-
-log = logging.getLogger(__name__)
 
 
 async def extract_node(state: CorrectionState, runtime: Runtime[GraphDeps]) -> dict[str, Any]:
@@ -31,8 +36,13 @@ async def extract_node(state: CorrectionState, runtime: Runtime[GraphDeps]) -> d
     return {"constraints": [{"id": c.id, "kwargs": dict(c.kwargs or {})} for c in found]}
 
 
-def check_node(state: CorrectionState, runtime: Runtime[GraphDeps]) -> dict[str, Any]:
-    """The first verdicts; nothing failing means the response is returned unchanged."""
+async def check_node(state: CorrectionState, runtime: Runtime[GraphDeps]) -> Command[str]:
+    """The first verdicts; nothing failing means the response is returned unchanged.
+
+    The entry node: a request without constraints goes to extract first (which comes back here).
+    """
+    if state.get("constraints") is None:
+        return Command(goto="extract")
     verdicts = check_all(constraints_of(state["constraints"]), state["original"], runtime.context.run.mode)
     failures = failing(verdicts)
     update: dict[str, Any] = {
@@ -46,11 +56,17 @@ def check_node(state: CorrectionState, runtime: Runtime[GraphDeps]) -> dict[str,
     }
     if not failures:
         update["stop_reason"] = "all constraints pass" if verdicts else "no constraints"
-    return update
+        update["result"] = finish(merged(state, update), runtime.context.run)
+    return goto(update)
 
 
-async def correct_node(state: CorrectionState, runtime: Runtime[GraphDeps]) -> dict[str, Any]:
-    """Propose a fix for the next failing constraint of this round (one at a time, latest text)."""
+async def correct_node(state: CorrectionState, runtime: Runtime[GraphDeps]) -> Command[str]:
+    """Propose a fix for the next failing constraint of this round (one at a time, latest text).
+
+    A teacher's reply goes to the verify node (checkpointed first: it cost a call). A mechanical
+    repair costs nothing to redo, so it is judged here, by the same re-check of ALL constraints,
+    which spares one LangGraph super-step per repair.
+    """
     deps = runtime.context
     constraints = constraints_of(state["constraints"])
     strategy, verdicts = state["strategy"], state["verdicts"]
@@ -64,12 +80,14 @@ async def correct_node(state: CorrectionState, runtime: Runtime[GraphDeps]) -> d
         if strategy != "teacher":
             attempt = repair_attempt(constraints[index], index, state["response"])
         if attempt is not None:
-            return {"queue": queue, "pending": [attempt], "unfixable": unfixable}
+            update = {"queue": queue, "pending": [attempt], "unfixable": unfixable}
+            return goto({**update, **judge(merged(state, update), deps)})
         if strategy != "rules" and deps.teacher is not None:
             attempts, budget_hit = await teacher_attempts(state, deps, constraints, [index], "teacher")
-            return {"queue": queue, "pending": attempts, "budget_hit": budget_hit, "unfixable": unfixable}
+            update = {"queue": queue, "pending": attempts, "budget_hit": budget_hit, "unfixable": unfixable}
+            return Command(update=update, goto="verify")
         unfixable.append(constraints[index].id)
-    return {"queue": [], "pending": [], "unfixable": unfixable}
+    return Command(update={"queue": [], "pending": [], "unfixable": unfixable}, goto="verify")
 
 
 async def combine_node(state: CorrectionState, runtime: Runtime[GraphDeps]) -> dict[str, Any]:
@@ -82,9 +100,14 @@ async def combine_node(state: CorrectionState, runtime: Runtime[GraphDeps]) -> d
     return {"pending": attempts, "budget_hit": budget_hit, "combined_done": True}
 
 
-def verify_node(state: CorrectionState, runtime: Runtime[GraphDeps]) -> dict[str, Any]:
+async def verify_node(state: CorrectionState, runtime: Runtime[GraphDeps]) -> Command[str]:
     """Re-check ALL constraints on each candidate, keep the best acceptable one, record every step."""
-    run = runtime.context.run
+    return goto(judge(state, runtime.context))
+
+
+def judge(state: CorrectionState, deps: GraphDeps) -> dict[str, Any]:
+    """The verify step proper: the update after judging ``state["pending"]``, and the plan."""
+    run = deps.run
     constraints = constraints_of(state["constraints"])
     text, verdicts = state["response"], state["verdicts"]
     pending = state.get("pending") or []
@@ -119,7 +142,9 @@ def verify_node(state: CorrectionState, runtime: Runtime[GraphDeps]) -> dict[str
         )
     if best is not None:
         steps[best[0]]["accepted"] = True
-        text, verdicts = pending[best[0]]["text"] or text, best[1]
+        accepted = pending[best[0]]["text"]
+        assert accepted is not None, "only a candidate with a text is acceptable"
+        text, verdicts = accepted, best[1]
     just_combined = any(att["method"] == "teacher_combined" for att in pending)
     situation = Situation(
         verdicts=verdicts,
@@ -130,7 +155,7 @@ def verify_node(state: CorrectionState, runtime: Runtime[GraphDeps]) -> dict[str
         combined_done=bool(state.get("combined_done")),
         just_combined=just_combined,
         budget_hit=bool(state.get("budget_hit")),
-        can_combine=state["strategy"] != "rules" and runtime.context.teacher is not None,
+        can_combine=state["strategy"] != "rules" and deps.teacher is not None,
     )
     update = plan_next(situation)
     update.update(
@@ -143,47 +168,15 @@ def verify_node(state: CorrectionState, runtime: Runtime[GraphDeps]) -> dict[str
         }
     )
     update["teacher_s"] = teacher_s
+    if update["next_action"] == "finalize":
+        update["result"] = finish(merged(state, update), run)
     return update
 
 
-def finalize_node(state: CorrectionState, runtime: Runtime[GraphDeps]) -> dict[str, Any]:
-    """The result, with verdicts_after freshly checked on the final text (no claimed pass unconfirmed)."""
-    run = runtime.context.run
-    final = state.get("response", state["original"])
-    after = check_all(constraints_of(state["constraints"]), final, run.mode)
-    before = state.get("verdicts_before") or []
-    trajectory = state.get("trajectory") or []
-    status: Status
-    if not failing(after):
-        status = "unchanged" if final == state["original"] and not failing(before) else "corrected"
-    else:
-        status = "partial" if passes(after) > passes(before) else "failed"
-    stop_reason = state.get("stop_reason", "")
-    if state.get("unfixable") and failing(after):
-        stop_reason += f"; no fix available for {', '.join(state['unfixable'])}"
-    result = CorrectionResult(
-        id=state["id"],
-        instruction=state["instruction"],
-        original=state["original"],
-        final=final,
-        status=status,
-        strategy=state["strategy"],  # type: ignore[arg-type]
-        strategy_note=state.get("strategy_note", ""),
-        mode=run.mode,
-        constraints=state["constraints"],  # type: ignore[arg-type]
-        verdicts_before=before,  # type: ignore[arg-type]
-        verdicts_after=after,  # type: ignore[arg-type]
-        rounds=state.get("round", 0),
-        stop_reason=stop_reason,
-        trajectory=trajectory,  # type: ignore[arg-type]
-        usage=Usage.model_validate(state.get("usage") or {}),
-        teacher_model=state.get("teacher_model"),
-        teacher_s=state.get("teacher_s", 0.0),
-    )
-    log.debug("correction %s: %s after %d step(s)", state["id"], status, len(trajectory))
-    return {"result": result.model_dump(mode="json")}
+def goto(update: dict[str, Any]) -> Command[str]:
+    """The update plus the planned next node: "finalize" ends the run (the result is written).
 
-
-def route(state: CorrectionState) -> str:
-    """Conditional edge: the action the last node planned."""
-    return state.get("next_action", "finalize")
+    Routing by Command instead of a conditional edge spares LangGraph a branch run per step.
+    """
+    action = update["next_action"]
+    return Command(update=update, goto=END if action == "finalize" else action)

@@ -11,10 +11,12 @@ answers equal ``langdetect.detect`` (seeded) on every benchmark response and its
 
 from __future__ import annotations
 
+import hashlib
 import math
 import random
 import re
 import threading
+from collections import OrderedDict
 from functools import lru_cache
 from typing import Any
 
@@ -128,7 +130,13 @@ def _is_upper(code_points: NDArray[np.int64]) -> NDArray[np.bool_]:
 
 
 def ngram_ids(text: str) -> list[int]:
-    """The profile rows of the n-grams langdetect samples from, in its order.
+    """The profile rows of the n-grams langdetect samples from, in its order."""
+    rows: list[int] = ngram_rows(text).tolist()
+    return rows
+
+
+def ngram_rows(text: str) -> NDArray[np.int64]:
+    """``ngram_ids`` as an array.
 
     langdetect's NGram buffer restarts after a space, so the grams ending at a character are
     slices of the text: always the character itself and the pair with its predecessor; the
@@ -139,7 +147,7 @@ def ngram_ids(text: str) -> list[int]:
     prepared = " " + prepare(text)
     cps = np.frombuffer(prepared.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
     if len(cps) < 2:
-        return []
+        return np.zeros(0, dtype=np.int64)
     char, prev = cps[1:], cps[:-1]
     prev2 = np.concatenate(([0], cps[:-2]))
     space, prev_space = char == 32, prev == 32
@@ -150,12 +158,7 @@ def ngram_ids(text: str) -> list[int]:
     pair = (prev << CP_BITS) | char
     grams = np.stack([char, pair, (prev2 << (2 * CP_BITS)) | pair], axis=1)
     valid = np.stack([letter, letter | after_word, (letter & ~prev_space) | after_word], axis=1)
-    return _rows(grams[valid])
-
-
-def _rows(keys: NDArray[np.int64]) -> list[int]:
-    rows: list[int] = profiles().rows_of(keys).tolist()
-    return rows
+    return profiles().rows_of(grams[valid])
 
 
 # --- the seeded random walk ---
@@ -208,19 +211,35 @@ def detect(text: str, seed: int = 0) -> str | None:
     """langdetect's answer for ``text`` with ``DetectorFactory.seed = seed``; None for no features.
 
     Returns ``"unknown"`` where langdetect would (no language above its probability threshold).
+    The random walk depends only on the n-gram sequence, so answers are memoised by a digest of
+    it: texts that differ only in characters langdetect ignores (loose mode's '*'-free variant)
+    share one result, and the memo stays small whatever the texts' length.
     """
-    ids = ngram_ids(text)
-    if not ids:
+    rows = ngram_rows(text)
+    if not len(rows):
         return None
-    return _detect_ids(tuple(ids), seed)
+    key = hashlib.blake2b(rows.tobytes(), digest_size=16, salt=seed.to_bytes(8, "little")).digest()
+    with _memo_lock:
+        if key in _memo:
+            _memo.move_to_end(key)
+            return _memo[key]
+    answer = _walk(rows, seed)
+    with _memo_lock:
+        _memo[key] = answer
+        if len(_memo) > _MEMO_SIZE:
+            _memo.popitem(last=False)
+    return answer
 
 
-@lru_cache(maxsize=8192)
-def _detect_ids(ids: tuple[int, ...], seed: int) -> str:
-    """The random walk depends only on the n-gram sequence: texts that differ only in ignored
-    characters (loose mode's '*'-free variant, say) share one result."""
+_MEMO_SIZE = 8192
+_memo: OrderedDict[bytes, str] = OrderedDict()
+_memo_lock = threading.Lock()
+
+
+def _walk(rows: NDArray[np.int64], seed: int) -> str:
+    """langdetect's 7 seeded trials over the n-gram rows (stopping once the answer is settled)."""
     prof = profiles()
-    unique, inverse = np.unique(np.asarray(ids), return_inverse=True)
+    unique, inverse = np.unique(rows, return_inverse=True)
     probs = prof.dense(unique)
     stream = _stream(seed)
     pos, spare, total = 0, None, np.zeros(len(prof.langs))
@@ -235,7 +254,7 @@ def _detect_ids(ids: tuple[int, ...], seed: int) -> str:
             z, spare = math.cos(x2pi) * g2rad, math.sin(x2pi) * g2rad
         else:
             z, spare = spare, None
-        prob, used = _trial(probs, inverse, ALPHA + z * ALPHA_WIDTH, len(ids), stream, pos)
+        prob, used = _trial(probs, inverse, ALPHA + z * ALPHA_WIDTH, len(rows), stream, pos)
         pos += used
         total += prob / N_TRIAL
     best = int(np.argmax(total))
@@ -252,4 +271,5 @@ def _decided(total: NDArray[np.float64], trials_left: int) -> bool:
 
 def clear_caches() -> None:
     """Forget memoised n-grams and detections (benchmarks measure the code, not the cache)."""
-    _detect_ids.cache_clear()
+    with _memo_lock:
+        _memo.clear()

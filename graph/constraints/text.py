@@ -58,7 +58,7 @@ def count_words(text: str) -> int:
     return len(_WORD_RE.findall(text))
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=512)
 def split_sentences(text: str) -> tuple[str, ...]:
     """English Punkt sentences, as the official ``count_sentences`` sees them."""
     return tuple(punkt.sent_tokenize(text))
@@ -81,7 +81,7 @@ def word_tokens(text: str) -> tuple[str, ...]:
     return tuple(token for sentence in split_sentences(text) for token in _sentence_tokens(sentence))
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=512)
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code from seeded langdetect, or None where it finds no features.
 
