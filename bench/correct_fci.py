@@ -47,12 +47,13 @@ def failing_rows(path: Path) -> list[dict[str, Any]]:
 async def run(args: argparse.Namespace) -> None:
     from graph.context import RunContext
     from graph.editdistance import normalized_edit_distance
+    from graph.errors import TeacherError
     from graph.run import correct_record
     from graph.teacher import TeacherConfig, make_teacher
 
     rows = failing_rows(args.data)[: args.limit]
     config = (
-        TeacherConfig(model=args.teacher, base_url=args.base_url, client=args.client)
+        TeacherConfig(model=args.teacher, base_url=args.base_url, client=args.client, timeout_s=args.timeout)
         if args.teacher
         else None
     )
@@ -62,11 +63,17 @@ async def run(args: argparse.Namespace) -> None:
 
     async def one(row: dict[str, Any]) -> Any:
         async with gate:
-            return await correct_record(row, context=context, teacher=teacher)
+            try:
+                return await correct_record(row, context=context, teacher=teacher)
+            except TeacherError as exc:  # the row stays uncorrected and counts as failing
+                print(f"teacher error, row left as it was: {exc}")
+                return None
 
     started = time.perf_counter()
-    results = await asyncio.gather(*(one(r) for r in rows))
+    outcomes = await asyncio.gather(*(one(r) for r in rows))
     elapsed = time.perf_counter() - started
+    results = [r for r in outcomes if r is not None]
+    teacher_errors = len(outcomes) - len(results)
 
     statuses = Counter(r.status for r in results)
     passing = sum(all(v.passed for v in r.verdicts_after) for r in results)
@@ -90,7 +97,8 @@ async def run(args: argparse.Namespace) -> None:
         f"{' (' + results[0].strategy_note + ')' if results and results[0].strategy_note else ''}"
     )
     print(
-        f"pass all constraints (strict) after correction: {passing}/{len(results)} = {passing / max(1, len(results)):.1%}"
+        f"pass all constraints (strict) after correction: {passing}/{len(outcomes)} = {passing / max(1, len(outcomes)):.1%}"
+        f" ({teacher_errors} rows failed on teacher errors and count as failing)"
     )
     print(f"status counts: {dict(sorted(statuses.items()))}")
     print(
@@ -127,6 +135,7 @@ def main() -> None:
     parser.add_argument("--max-rounds", type=int, default=3)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--limit", type=int)
+    parser.add_argument("--timeout", type=float, default=60.0, help="seconds per teacher call")
     parser.add_argument("--output", type=Path, help="write every CorrectionResult as JSONL")
     asyncio.run(run(parser.parse_args()))
 
