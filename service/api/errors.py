@@ -75,6 +75,16 @@ class InvalidRequestError(ApiError):
     code = "invalid_request"
 
 
+class NotFoundError(ApiError):
+    status_code = 404
+    code = "not_found"
+
+
+class ConflictError(ApiError):
+    status_code = 409
+    code = "conflict"
+
+
 class DeadlineExceededError(ApiError):
     status_code = 504
     code = "deadline_exceeded"

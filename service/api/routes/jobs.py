@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from graph.errors import InputFormatError
 from service.api.deps import ApiKeyDep
-from service.api.errors import ApiError, error_docs
+from service.api.errors import ConflictError, NotFoundError, error_docs
 from service.api.routes.collect import BulkDep
 from service.bulk.jobrepo import TERMINAL
 from service.bulk.jobs import JobOptions, read_complete_lines
@@ -25,16 +25,6 @@ from service.bulk.jobs import JobOptions, read_complete_lines
 router = APIRouter(prefix="/v1", tags=["jobs"], dependencies=[ApiKeyDep])
 
 UPLOAD_TYPES = ("application/x-ndjson", "application/jsonl", "application/json-lines", "text/plain")
-
-
-class NotFoundError(ApiError):
-    status_code = 404
-    code = "not_found"
-
-
-class ConflictError(ApiError):
-    status_code = 409
-    code = "conflict"
 
 
 class PathJob(BaseModel):
