@@ -151,19 +151,38 @@ class OpenAICompatibleTeacher(Teacher):
         kwargs: dict[str, Any] = {}
         if config.max_tokens is not None:
             kwargs["max_tokens"] = config.max_tokens
-        self._chat = ChatOpenAI(
+        self._chat_kwargs: dict[str, Any] = dict(
             model=config.model,
             base_url=config.base_url,
-            api_key=api_key,  # type: ignore[arg-type]
+            api_key=api_key,
             timeout=config.timeout_s,
             max_retries=0,
             temperature=config.temperature,
             **kwargs,
         )
+        self._chat_class = ChatOpenAI
+        self._chat: Any = None
+        self._chat_loop: asyncio.AbstractEventLoop | None = None
+
+    def _client(self) -> Any:
+        """The chat client for the running event loop.
+
+        An HTTP connection pool belongs to the loop that opened it (langchain-openai otherwise
+        shares one cached pool), so a teacher reused under a new loop, e.g. ``correct_sync`` called
+        twice, gets its own pool instead of failing with "Event loop is closed".
+        """
+        import httpx
+
+        loop = asyncio.get_running_loop()
+        if self._chat is None or self._chat_loop is not loop:
+            pool = httpx.AsyncClient(timeout=self.config.timeout_s)
+            self._chat = self._chat_class(**self._chat_kwargs, http_async_client=pool)
+            self._chat_loop = loop
+        return self._chat
 
     async def _attempt(self, messages: list[Message], response_format: dict[str, Any] | None) -> _Raw:
         extra: dict[str, Any] = {"response_format": response_format} if response_format else {}
-        message = await self._chat.ainvoke(messages, **extra)
+        message = await self._client().ainvoke(messages, **extra)
         content = message.content
         text = (
             content

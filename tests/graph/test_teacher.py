@@ -108,3 +108,11 @@ def test_importing_the_engine_does_not_import_litellm() -> None:
     code = "import sys, graph.run, graph.teacher; print('litellm' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_one_teacher_serves_several_event_loops(teacher_server, teacher_client) -> None:
+    """``correct_sync`` runs a new loop per call: a reused teacher must not carry a dead pool."""
+    teacher = make_teacher(fast_teacher_config(teacher_server("competent"), teacher_client))
+    for _ in range(2):
+        reply = asyncio.run(teacher.complete(HELLO))
+        assert reply.text == "ready"
