@@ -17,7 +17,6 @@ import argparse
 import asyncio
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -33,6 +32,7 @@ from service.bulk.readers import InputSource  # noqa: E402
 from service.bulk.runner import BulkRun, RunStats  # noqa: E402
 from service.bulk.work import RecordWorker, WorkConfig  # noqa: E402
 from service.store.db import Store  # noqa: E402
+from tests.support.net import free_port  # noqa: E402
 
 
 def rss_mb() -> float:
@@ -65,12 +65,6 @@ def write(path: Path, rows: int, make: Any) -> Path:
         for i in range(rows):
             handle.write(json.dumps(make(i)) + "\n")
     return path
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class RssSampler:

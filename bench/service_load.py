@@ -29,7 +29,6 @@ import contextlib
 import itertools
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -222,12 +221,6 @@ async def run_rate(
 
 
 # --- processes -------------------------------------------------------------------------------------
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def cpu_seconds(pid: int) -> float:
     """User+system CPU of a process and its (reaped and live) children, from /proc."""
     total = 0.0
@@ -271,6 +264,8 @@ def start_teacher() -> tuple[subprocess.Popen[bytes], str]:
 def start_server(
     workers: int, teacher_url: str | None, store_dir: str
 ) -> tuple[subprocess.Popen[bytes], str]:
+    from tests.support.net import free_port  # the repo root is on sys.path once main() runs
+
     port = free_port()
     env = {**os.environ, "FOLLOWFIX_API_KEYS": ""}
     if teacher_url:

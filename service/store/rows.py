@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from graph.result import CorrectionResult, Step, Usage, Verdict
+from graph.result import CorrectionResult
 from service.store.pairs import Pair, build_pairs, task_hash
 
 
@@ -143,26 +143,8 @@ def prepare(results: Sequence[CorrectionResult], sources: Sequence[str], created
 
 
 def result_from_row(row: Mapping[Any, Any]) -> CorrectionResult:
-    return CorrectionResult(
-        id=row["id"],
-        instruction=row["instruction"],
-        original=row["original"],
-        final=row["final"],
-        status=row["status"],
-        strategy=row["strategy"],
-        strategy_note=row["strategy_note"],
-        mode=row["mode"],
-        constraints=row["constraints"],
-        verdicts_before=[Verdict.model_validate(v) for v in row["verdicts_before"]],
-        verdicts_after=[Verdict.model_validate(v) for v in row["verdicts_after"]],
-        rounds=row["rounds"],
-        stop_reason=row["stop_reason"],
-        trajectory=[Step.model_validate(s) for s in row["trajectory"]],
-        usage=Usage.model_validate(row["usage"]),
-        teacher_model=row["teacher_model"],
-        elapsed_s=row["elapsed_s"],
-        teacher_s=row["teacher_s"],
-    )
+    """The stored columns of a correction back as its result (one column per result field)."""
+    return CorrectionResult.model_validate({name: row[name] for name in CorrectionResult.model_fields})
 
 
 def stored_from_row(row: Mapping[Any, Any]) -> StoredCorrection:

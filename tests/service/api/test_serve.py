@@ -12,15 +12,11 @@ from pathlib import Path
 
 import httpx
 
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from tests.support.net import free_port
 
 
 def test_serve_with_two_workers_answers_and_stops_cleanly(tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "FOLLOWFIX_API_KEYS": "", "FOLLOWFIX_TEACHER_MODEL": ""}
     command = [
         sys.executable,
