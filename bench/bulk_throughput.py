@@ -106,7 +106,9 @@ async def throughput(args: argparse.Namespace, work: Path) -> None:
         time.sleep(2.0)
         url = f"http://127.0.0.1:{port}/v1"
         source = write(work / "teacher.jsonl", args.rows, teacher_row)
-        teacher = TeacherConfig(model="test-teacher", base_url=url, api_key="bench", max_retries=2)
+        teacher = TeacherConfig(
+            model="test-teacher", base_url=url, api_key="bench", max_retries=2, client=args.client
+        )
         config = WorkConfig(namespace="bench", teacher=teacher)
         store = await Store.open(f"sqlite+aiosqlite:///{work / 'store.db'}")
         executor: Any = None
@@ -129,6 +131,8 @@ async def throughput(args: argparse.Namespace, work: Path) -> None:
         finally:
             if executor is not None:
                 executor.stop()
+            else:
+                await process.aclose()
             await store.close()
     finally:
         server.terminate()
@@ -174,6 +178,12 @@ def main() -> int:
     parser.add_argument("--latency", type=float, default=0.2)
     parser.add_argument("--rows", type=int, default=2000)
     parser.add_argument("--ray-actors", type=int, default=2)
+    parser.add_argument(
+        "--client",
+        choices=["http", "openai", "litellm"],
+        default="http",
+        help="teacher client (bulk default: http)",
+    )
     parser.add_argument("--memory-rows", type=int, default=0, help="run the memory part instead")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:

@@ -131,7 +131,7 @@ def main() -> None:
     parser.add_argument("--strategy", choices=["hybrid", "teacher", "rules"], default="rules")
     parser.add_argument("--teacher", help="teacher model (none: rules)")
     parser.add_argument("--base-url")
-    parser.add_argument("--client", choices=["openai", "litellm"], default="openai")
+    parser.add_argument("--client", choices=["openai", "litellm", "http"], default="openai")
     parser.add_argument("--max-rounds", type=int, default=3)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--limit", type=int)

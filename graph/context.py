@@ -45,3 +45,6 @@ class GraphDeps:
 
     run: RunContext
     teacher: Teacher | None = None
+    # With a checkpointer a teacher's reply is saved (its own super-step) before it is judged, so a
+    # resumed run never pays for it twice; without one that step is pure overhead.
+    checkpointed: bool = False

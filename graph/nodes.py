@@ -63,9 +63,10 @@ async def check_node(state: CorrectionState, runtime: Runtime[GraphDeps]) -> Com
 async def correct_node(state: CorrectionState, runtime: Runtime[GraphDeps]) -> Command[str]:
     """Propose a fix for the next failing constraint of this round (one at a time, latest text).
 
-    A teacher's reply goes to the verify node (checkpointed first: it cost a call). A mechanical
-    repair costs nothing to redo, so it is judged here, by the same re-check of ALL constraints,
-    which spares one LangGraph super-step per repair.
+    With a checkpointer, a teacher's reply goes to the verify node (checkpointed first: it cost a
+    call). A mechanical repair costs nothing to redo, and without a checkpointer nothing is saved
+    between steps anyway, so those are judged here, by the same re-check of ALL constraints, which
+    spares one LangGraph super-step per fix.
     """
     deps = runtime.context
     constraints = constraints_of(state["constraints"])
@@ -85,6 +86,8 @@ async def correct_node(state: CorrectionState, runtime: Runtime[GraphDeps]) -> C
         if strategy != "rules" and deps.teacher is not None:
             attempts, budget_hit = await teacher_attempts(state, deps, constraints, [index], "teacher")
             update = {"queue": queue, "pending": attempts, "budget_hit": budget_hit, "unfixable": unfixable}
+            if not deps.checkpointed:
+                return goto({**update, **judge(merged(state, update), deps)})
             return Command(update=update, goto="verify")
         unfixable.append(constraints[index].id)
     return Command(update={"queue": [], "pending": [], "unfixable": unfixable}, goto="verify")

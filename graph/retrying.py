@@ -1,7 +1,7 @@
 """The one retry layer for teacher calls: which failures are worth another attempt, and how long to wait.
 
-Both clients raise the OpenAI SDK's exception types (LiteLLM subclasses them), so one classifier
-covers both. The SDKs' own retries are switched off by the clients.
+The SDK clients raise the OpenAI SDK's exception types (LiteLLM subclasses them); the bare ``http``
+client raises the two endpoint errors below. One classifier covers all three. The SDKs' own retries are switched off by the clients.
 """
 
 from __future__ import annotations
@@ -16,6 +16,19 @@ from typing import Any
 RETRYABLE_STATUS = frozenset({408, 409, 429})
 
 
+class EndpointStatusError(Exception):
+    """An HTTP error status from a client that does not raise the OpenAI SDK's types (``http``)."""
+
+    def __init__(self, status_code: int, message: str, headers: Mapping[str, str] | None = None) -> None:
+        super().__init__(f"HTTP {status_code}: {message}")
+        self.status_code = status_code
+        self.headers: Mapping[str, str] = dict(headers or {})
+
+
+class EndpointConnectionError(Exception):
+    """The endpoint could not be reached or dropped the connection (transient by nature)."""
+
+
 def status_of(exc: BaseException) -> int | None:
     """The HTTP status carried by an SDK error, if any."""
     status = getattr(exc, "status_code", None)
@@ -27,7 +40,12 @@ def is_retryable(exc: BaseException) -> bool:
     import openai
 
     if isinstance(
-        exc, asyncio.TimeoutError | TimeoutError | openai.APITimeoutError | openai.APIConnectionError
+        exc,
+        asyncio.TimeoutError
+        | TimeoutError
+        | EndpointConnectionError
+        | openai.APITimeoutError
+        | openai.APIConnectionError,
     ):
         return True
     status = status_of(exc)

@@ -68,13 +68,27 @@ async def correct(
     started = time.perf_counter()
     asked = context or RunContext()
     if teacher is None and asked.teacher is not None:
-        teacher = make_teacher(asked.teacher)
+        owned = make_teacher(asked.teacher)
+        try:
+            return await correct(
+                instruction,
+                response,
+                constraints,
+                context=context,
+                teacher=owned,
+                correction_id=correction_id,
+                checkpointer=checkpointer,
+            )
+        finally:
+            await owned.aclose()
     run, note = effective(asked, teacher)
     specs = normalize_constraints(constraints)
     cid = correction_id or uuid.uuid4().hex
     graph = build_graph(checkpointer)
     config: RunnableConfig = {"configurable": {"thread_id": cid}}
-    deps = GraphDeps(run=run, teacher=teacher if run.strategy != "rules" else None)
+    deps = GraphDeps(
+        run=run, teacher=teacher if run.strategy != "rules" else None, checkpointed=checkpointer is not None
+    )
     payload: dict[str, Any] | None = {
         "id": cid,
         "instruction": instruction,

@@ -1,4 +1,5 @@
-"""Teacher LLM clients: any OpenAI-compatible endpoint (langchain-openai) or any LiteLLM provider.
+"""Teacher LLM clients: any OpenAI-compatible endpoint (langchain-openai, or the bare ``http``
+client of ``teacher_http`` where CPU per call matters) or any LiteLLM provider.
 
 tenacity is the only retry layer (the SDKs' own retries are off): exponential backoff with jitter
 on timeouts, connection errors, 429 and 5xx, honouring Retry-After; other 4xx fail at once. Every
@@ -19,7 +20,7 @@ from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_aft
 
 from graph.errors import TeacherError, TeacherUnavailableError
 from graph.result import Usage
-from graph.retrying import backoff_s, is_retryable, retry_after_s, status_of
+from graph.retrying import EndpointStatusError, backoff_s, is_retryable, retry_after_s, status_of
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +34,7 @@ class TeacherConfig:
     model: str
     base_url: str | None = None
     api_key: str | None = field(default=None, repr=False)
-    client: Literal["openai", "litellm"] = "openai"
+    client: Literal["openai", "litellm", "http"] = "openai"
     timeout_s: float = 60.0
     max_retries: int = 4
     backoff_initial_s: float = 0.5
@@ -71,6 +72,10 @@ class Teacher(ABC):
     @property
     def model(self) -> str:
         return self.config.model
+
+    async def aclose(self) -> None:
+        """Release connections held by this client (a no-op where the SDK pools them itself)."""
+        return None
 
     @abstractmethod
     async def _attempt(self, messages: list[Message], response_format: dict[str, Any] | None) -> _Raw:
@@ -121,7 +126,7 @@ class Teacher(ABC):
                 ) from exc
             import openai
 
-            if isinstance(exc, openai.OpenAIError):
+            if isinstance(exc, openai.OpenAIError | EndpointStatusError):
                 raise TeacherError(
                     f"teacher {self.model!r} rejected the request ({status}): {exc}",
                     attempts=attempts,
@@ -251,7 +256,11 @@ def make_teacher(config: TeacherConfig) -> Teacher:
         return OpenAICompatibleTeacher(config)
     if config.client == "litellm":
         return LiteLLMTeacher(config)
-    raise TeacherError(f"unknown teacher client {config.client!r} (use 'openai' or 'litellm')")
+    if config.client == "http":
+        from graph.teacher_http import HttpTeacher
+
+        return HttpTeacher(config)
+    raise TeacherError(f"unknown teacher client {config.client!r} (use 'openai', 'litellm' or 'http')")
 
 
 async def check_teacher(teacher: Teacher) -> bool:

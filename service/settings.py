@@ -34,7 +34,7 @@ class Settings(BaseSettings):
     teacher_model: str | None = None
     teacher_base_url: str | None = None
     teacher_api_key: SecretStr | None = None
-    teacher_client: Literal["openai", "litellm"] = "openai"
+    teacher_client: Literal["openai", "litellm", "http"] = "openai"
     teacher_timeout_s: float = Field(default=60.0, gt=0)
     teacher_max_retries: int = Field(default=2, ge=0)
     # Per-request teachers make the server call URLs chosen by clients: off unless enabled.

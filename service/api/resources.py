@@ -73,6 +73,8 @@ async def close_resources(resources: Resources) -> None:
         await resources.recorder.stop()
     finally:
         await resources.store.close()
+        if resources.teacher is not None:
+            await resources.teacher.aclose()
 
 
 def request_teacher(

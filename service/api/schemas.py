@@ -54,7 +54,7 @@ class TeacherOptions(StrictModel):
     model: Annotated[str, Field(min_length=1)]
     base_url: str | None = None
     api_key: SecretStr | None = None
-    client: Literal["openai", "litellm"] = "openai"
+    client: Literal["openai", "litellm", "http"] = "openai"
     timeout_s: Annotated[float | None, Field(gt=0, le=600)] = None
 
 

@@ -34,7 +34,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--api-key", help="teacher API key (default: FOLLOWFIX_TEACHER_API_KEY, OPENAI_API_KEY)"
     )
-    parser.add_argument("--client", choices=["openai", "litellm"], default="openai", help="teacher client")
+    parser.add_argument(
+        "--client",
+        choices=["http", "openai", "litellm"],
+        default="http",
+        help="teacher client: http (bare aiohttp, least CPU per call; OpenAI-compatible endpoints), "
+        "openai (langchain-openai) or litellm (any LiteLLM provider)",
+    )
     parser.add_argument("--max-rounds", type=int, default=3)
     parser.add_argument("--mode", choices=["strict", "loose"], default="strict")
     parser.add_argument("-c", "--concurrency", type=int, default=16, help="records in flight at once")
@@ -121,6 +127,7 @@ async def _run(args: argparse.Namespace, items: Any, total: int) -> int:
     config = work_config(args, namespace=args.run_id or str(output.resolve()))
     store = None if args.no_store else await _open_store(args)
     executor: Any = None
+    worker: Any = None
     try:
         process: Process
         if args.engine == "ray":
@@ -133,7 +140,7 @@ async def _run(args: argparse.Namespace, items: Any, total: int) -> int:
             from service.bulk.ratelimit import LocalLimiter
             from service.bulk.work import RecordWorker
 
-            process = RecordWorker(config, LocalLimiter(config.rate_limit))
+            process = worker = RecordWorker(config, LocalLimiter(config.rate_limit))
         reporter = NullReporter() if args.no_progress else RichReporter()
         run = BulkRun(
             process,
@@ -147,6 +154,8 @@ async def _run(args: argparse.Namespace, items: Any, total: int) -> int:
     finally:
         if executor is not None:
             executor.stop()
+        if worker is not None:
+            await worker.aclose()
         if store is not None:
             await store.close()
     console = Console(stderr=True)

@@ -214,15 +214,19 @@ class JobManager:
         total = await asyncio.to_thread(source.count)
         if options.limit is not None:
             total = min(total, options.limit)
+        worker = RecordWorker(config, LocalLimiter(config.rate_limit))
         run = BulkRun(
-            RecordWorker(config, LocalLimiter(config.rate_limit)),
+            worker,
             Path(row["output_path"]),
             store=self.store,
             source=f"job:{job_id}",
             concurrency=options.concurrency or self.settings.job_concurrency,
             reporter=progress,
         )
-        return await run.run(select(source, limit=options.limit, shuffle=False, seed=0), total)
+        try:
+            return await run.run(select(source, limit=options.limit, shuffle=False, seed=0), total)
+        finally:
+            await worker.aclose()
 
 
 async def read_complete_lines(path: Path) -> AsyncIterator[bytes]:

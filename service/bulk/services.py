@@ -26,6 +26,7 @@ class BulkServices:
     async def stop(self) -> None:
         """Stop workers and jobs; unfinished jobs stay unfinished, so the next start resumes them."""
         await self.collectors.stop()
+        await self.collectors.worker.aclose()
         await self.jobs.stop()
         await self.queue.close()
 

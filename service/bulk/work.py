@@ -75,6 +75,9 @@ class RateLimitedTeacher(Teacher):
         await self._limiter.settle(estimate, reply.usage.prompt_tokens + reply.usage.completion_tokens)
         return reply
 
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
 
 class RecordWorker:
     """Corrects records with one teacher client and one run context, built once."""
@@ -106,6 +109,11 @@ class RecordWorker:
             logger.warning("record %s (row %d): %s", record.id, record.row, exc)
             return Outcome.failed(record.id, exc)
         return Outcome(record.id, result=result)
+
+    async def aclose(self) -> None:
+        """Release the teacher's connections (a run or a job is over)."""
+        if self.teacher is not None:
+            await self.teacher.aclose()
 
 
 def describe(config: WorkConfig) -> str:

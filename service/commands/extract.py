@@ -28,7 +28,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--teacher", help="teacher model for llm/hybrid (e.g. gpt-4o-mini)")
     parser.add_argument("--base-url", help="OpenAI-compatible endpoint of the teacher")
     parser.add_argument("--api-key", help="API key for the teacher endpoint (default: none / environment)")
-    parser.add_argument("--client", choices=["openai", "litellm"], default="openai")
+    parser.add_argument("--client", choices=["openai", "litellm", "http"], default="openai")
     parser.set_defaults(handler=run)
 
 

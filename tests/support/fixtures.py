@@ -40,9 +40,9 @@ def teacher_server() -> Iterator[Callable[..., ServerURL]]:
         server.stop()
 
 
-@pytest.fixture(params=["openai", "litellm"])
+@pytest.fixture(params=["openai", "litellm", "http"])
 def teacher_client(request: pytest.FixtureRequest) -> str:
-    """Runs a test once per teacher client: langchain-openai and litellm."""
+    """Runs a test once per teacher client: langchain-openai, litellm and the bare aiohttp one."""
     return str(request.param)
 
 

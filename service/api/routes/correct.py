@@ -61,6 +61,9 @@ async def correct_response(
     except TeacherError as exc:
         metrics.teacher_errors.labels(status_for(exc)[1]).inc()
         raise
+    finally:
+        if options.teacher is not None and teacher is not None:
+            await teacher.aclose()  # a per-request teacher's connections end with the request
     engine_done = time.perf_counter()
     recorded = options.record and settings.record
     if recorded:
