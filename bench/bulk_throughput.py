@@ -86,6 +86,41 @@ class RssSampler:
         self.samples.append((stats.processed, rss_mb()))
 
 
+def teacher_latencies(output: Path) -> list[float]:
+    """Seconds of every teacher call, as the runner measured them (from the results' trajectories)."""
+    seen = []
+    with open(output) as handle:
+        for line in handle:
+            result = json.loads(line).get("result") or {}
+            seen += [step["latency_s"] for step in result.get("trajectory", []) if step["method"] != "repair"]
+    return seen
+
+
+async def open_engine(args: argparse.Namespace, config: WorkConfig) -> tuple[Any, Any]:
+    """The per-record executor the flags ask for, and the coroutine function that stops it."""
+    if args.engine == "ray":
+        import ray
+
+        from service.bulk.ray_engine import RayExecutor, RayOptions
+
+        ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+        actors = RayExecutor(config, RayOptions(actors=args.ray_actors), args.concurrency)
+        actors.start()
+
+        async def stop_ray() -> None:
+            actors.stop()
+
+        return actors, stop_ray
+    if args.workers > 1:
+        from service.bulk.process_engine import ProcessExecutor
+
+        processes = ProcessExecutor(config, args.workers)
+        await processes.start()
+        return processes, processes.stop
+    worker = RecordWorker(config)
+    return worker, worker.aclose
+
+
 async def throughput(args: argparse.Namespace, work: Path) -> None:
     port = free_port()
     server = subprocess.Popen(
@@ -110,38 +145,38 @@ async def throughput(args: argparse.Namespace, work: Path) -> None:
             model="test-teacher", base_url=url, api_key="bench", max_retries=2, client=args.client
         )
         config = WorkConfig(namespace="bench", teacher=teacher)
-        store = await Store.open(f"sqlite+aiosqlite:///{work / 'store.db'}")
-        executor: Any = None
-        if args.engine == "ray":
-            import ray
-
-            from service.bulk.ray_engine import RayExecutor, RayOptions
-
-            ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
-            executor = RayExecutor(config, RayOptions(actors=args.ray_actors), args.concurrency)
-            executor.start()
-            process: Any = executor
-        else:
-            process = RecordWorker(config)
+        store = None if args.no_store else await Store.open(f"sqlite+aiosqlite:///{work / 'store.db'}")
+        process, stop = await open_engine(args, config)
         try:
-            started = time.monotonic()
+            started, cpu = time.monotonic(), time.process_time()
             run = BulkRun(process, work / "out.jsonl", store=store, concurrency=args.concurrency)
             stats = await run.run(iter(InputSource(source)))
-            elapsed = time.monotonic() - started
+            elapsed, cpu = time.monotonic() - started, time.process_time() - cpu
         finally:
-            if executor is not None:
-                executor.stop()
-            else:
-                await process.aclose()
-            await store.close()
+            await stop()
+            if store is not None:
+                await store.close()
     finally:
         server.terminate()
         server.wait()
+    latencies = sorted(teacher_latencies(work / "out.jsonl"))
     calls = stats.usage.calls / max(stats.processed, 1)
     ceiling = args.concurrency / (calls * args.latency)
     rate = stats.processed / elapsed
-    print(f"engine={args.engine} C={args.concurrency} latency={args.latency}s rows={args.rows}")
-    print(f"  statuses={dict(stats.statuses)} calls/record={calls:.3f} elapsed={elapsed:.2f}s")
+    workers = f" workers={args.workers}" if args.engine == "local" else f" actors={args.ray_actors}"
+    print(
+        f"engine={args.engine}{workers} client={args.client} C={args.concurrency} latency={args.latency}s rows={args.rows}"
+    )
+    print(
+        f"  statuses={dict(stats.statuses)} calls/record={calls:.3f} elapsed={elapsed:.2f}s"
+        f" runner process CPU {cpu / elapsed:.2f} cores ({cpu / max(stats.processed, 1) * 1000:.2f} ms/record)"
+    )
+    if latencies:
+        mean = sum(latencies) / len(latencies)
+        print(
+            f"  teacher call latency seen by the runner: p50 {latencies[len(latencies) // 2] * 1000:.1f} ms,"
+            f" mean {mean * 1000:.1f} ms; record time (C / rate) {args.concurrency / rate * 1000:.1f} ms"
+        )
     print(
         f"  measured {rate:.1f} rec/s; ceiling C/(calls x latency) = {ceiling:.1f} rec/s; fraction = {rate / ceiling:.3f}"
     )
@@ -178,6 +213,12 @@ def main() -> int:
     parser.add_argument("--latency", type=float, default=0.2)
     parser.add_argument("--rows", type=int, default=2000)
     parser.add_argument("--ray-actors", type=int, default=2)
+    parser.add_argument(
+        "--no-store", action="store_true", help="output file only (shows what the store costs)"
+    )
+    parser.add_argument(
+        "--workers", type=int, default=1, help="local engine: worker processes (1: in-process)"
+    )
     parser.add_argument(
         "--client",
         choices=["http", "openai", "litellm"],

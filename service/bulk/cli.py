@@ -51,6 +51,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--store", help="store URL (default: FOLLOWFIX_STORE_URL or var/followfix.db)")
     parser.add_argument("--no-store", action="store_true", help="write the output file only")
     parser.add_argument("--engine", choices=["local", "ray"], default="local")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="local engine: worker processes sharing --concurrency (1: in this process); "
+        "use about one per CPU core when a run is CPU-bound",
+    )
     parser.add_argument("--ray-address", help="join this Ray cluster (host:port or auto); default: start one")
     parser.add_argument("--ray-actors", type=int, help="worker actors (default: one per CPU of the cluster)")
     parser.add_argument("--rps", type=float, help="teacher requests per second, across all workers")
@@ -79,6 +86,8 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if args.output is None:
         raise InputFormatError("--output is required (it is also what a rerun resumes from)")
+    if args.workers < 1:
+        raise InputFormatError(f"--workers must be at least 1, got {args.workers}")
     total = source.count()
     if args.limit is not None:
         total = min(total, args.limit)
@@ -136,6 +145,12 @@ async def _run(args: argparse.Namespace, items: Any, total: int) -> int:
             executor = RayExecutor(config, RayOptions(args.ray_address, args.ray_actors), args.concurrency)
             executor.start()
             process = executor
+        elif args.workers > 1:
+            from service.bulk.process_engine import ProcessExecutor
+
+            executor = ProcessExecutor(config, args.workers)
+            await executor.start()
+            process = executor
         else:
             from service.bulk.ratelimit import LocalLimiter
             from service.bulk.work import RecordWorker
@@ -152,8 +167,10 @@ async def _run(args: argparse.Namespace, items: Any, total: int) -> int:
         )
         stats = await run.run(items, total)
     finally:
-        if executor is not None:
+        if args.engine == "ray" and executor is not None:
             executor.stop()
+        elif executor is not None:
+            await executor.stop()
         if worker is not None:
             await worker.aclose()
         if store is not None:

@@ -32,8 +32,12 @@ Process = Callable[[BulkRecord], Awaitable[Outcome]]
 Item = BulkRecord | RowError
 Done = tuple[BulkRecord, Outcome]
 MAX_MESSAGES = 20
-# Results stored per transaction at most; a batch is whatever finished while the last one committed.
+# Results stored per transaction at most; a batch is whatever finished while the last one committed
+# or within COMMIT_WINDOW_S of the first. A transaction per record costs the event loop more than
+# the record's own checks (thread hand-offs to the database driver); waiting a few milliseconds
+# delays only when a finished record becomes durable, never the records still being worked on.
 COMMIT_BATCH = 256
+COMMIT_WINDOW_S = 0.05
 
 
 class ResultStore(Protocol):
@@ -224,6 +228,8 @@ class BulkRun:
             if first is None:
                 return
             batch.append(first)
+            if self.store is not None and finished.qsize() < COMMIT_BATCH:
+                await asyncio.sleep(COMMIT_WINDOW_S)
             while len(batch) < COMMIT_BATCH and not finished.empty():
                 more = finished.get_nowait()
                 if more is None:

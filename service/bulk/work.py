@@ -15,6 +15,7 @@ from graph.context import RunContext
 from graph.errors import FollowfixError
 from graph.run import correct
 from graph.teacher import Teacher, TeacherConfig, TeacherReply, make_teacher
+from service.bulk.cpugate import CpuGate, TurnTakingTeacher
 from service.bulk.ids import correction_id
 from service.bulk.outcome import Outcome
 from service.bulk.ratelimit import Limiter, RateLimit
@@ -80,7 +81,11 @@ class RateLimitedTeacher(Teacher):
 
 
 class RecordWorker:
-    """Corrects records with one teacher client and one run context, built once."""
+    """Corrects records with one teacher client and one run context, built once.
+
+    Its records take turns on the CPU (``service.bulk.cpugate``): one runs its checks and graph
+    steps at a time while the others wait for the teacher.
+    """
 
     def __init__(self, config: WorkConfig, limiter: Limiter | None = None) -> None:
         self.config = config
@@ -93,18 +98,20 @@ class RecordWorker:
         teacher: Teacher | None = make_teacher(config.teacher) if config.teacher is not None else None
         if teacher is not None and limiter is not None and config.rate_limit.enabled:
             teacher = RateLimitedTeacher(teacher, limiter)
-        self.teacher = teacher
+        self.teacher = TurnTakingTeacher(teacher) if teacher is not None else None
+        self._gate = CpuGate()
 
     async def __call__(self, record: BulkRecord) -> Outcome:
         try:
-            result = await correct(
-                record.instruction,
-                record.response,
-                record.constraints,
-                context=self.context,
-                teacher=self.teacher,
-                correction_id=correction_id(self.config.namespace, record.id),
-            )
+            async with self._gate.turn():
+                result = await correct(
+                    record.instruction,
+                    record.response,
+                    record.constraints,
+                    context=self.context,
+                    teacher=self.teacher,
+                    correction_id=correction_id(self.config.namespace, record.id),
+                )
         except FollowfixError as exc:
             logger.warning("record %s (row %d): %s", record.id, record.row, exc)
             return Outcome.failed(record.id, exc)

@@ -116,3 +116,27 @@ def test_one_teacher_serves_several_event_loops(teacher_server, teacher_client) 
     for _ in range(2):
         reply = asyncio.run(teacher.complete(HELLO))
         assert reply.text == "ready"
+
+
+async def test_http_client_rejects_a_reply_that_is_not_a_chat_completion() -> None:
+    """A proxy's HTML error page with status 200 is a TeacherError, not a crash or an empty text."""
+    from aiohttp import web
+
+    async def html(request: web.Request) -> web.Response:
+        return web.Response(text="<html>upstream timed out</html>", content_type="text/html")
+
+    app = web.Application()
+    app.router.add_post("/v1/chat/completions", html)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    teacher = make_teacher(fast_teacher_config(f"http://127.0.0.1:{port}/v1", "http"))
+    try:
+        with pytest.raises(TeacherError, match="not a chat completion") as caught:
+            await teacher.complete(HELLO)
+        assert not isinstance(caught.value, TeacherUnavailableError)
+    finally:
+        await teacher.aclose()
+        await runner.cleanup()

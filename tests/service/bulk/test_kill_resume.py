@@ -10,6 +10,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from service.bulk.ids import correction_id
 from service.store.db import Store
 from tests.service.bulk.conftest import needs_teacher, read_rows, write_jsonl
@@ -22,9 +24,12 @@ def count_lines(path: Path) -> int:
     return path.read_bytes().count(b"\n") if path.exists() else 0
 
 
+@pytest.mark.parametrize("workers", ["1", "2"])
 async def test_sigkill_then_rerun_gives_every_record_exactly_once(
-    tmp_path: Path, teacher_server: Any
+    tmp_path: Path, teacher_server: Any, workers: str
 ) -> None:
+    """With ``--workers 2`` the killed parent leaves its worker processes orphaned: they see the
+    closed socket, finish and exit, and nothing they did is counted twice."""
     url = teacher_server(mode="competent", latency_s=0.1)
     source = write_jsonl(tmp_path / "in.jsonl", [needs_teacher(i) for i in range(ROWS)])
     output = tmp_path / "out.jsonl"
@@ -32,7 +37,7 @@ async def test_sigkill_then_rerun_gives_every_record_exactly_once(
     argv = [
         sys.executable, "-m", "service.cli", "correct", "--input", str(source), "--output", str(output),
         "--teacher", "test-teacher", "--base-url", url, "--store", store_url, "--concurrency", "8",
-        "--no-progress", "--run-id", "kill-test",
+        "--no-progress", "--run-id", "kill-test", "--workers", workers,
     ]  # fmt: skip
     env = {**os.environ, "FOLLOWFIX_TEACHER_API_KEY": "", "OPENAI_API_KEY": "test"}
     first = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
