@@ -102,31 +102,38 @@ def _clean_latin(text: str) -> bool:
 
 
 def prepare(text: str) -> str:
-    """The text langdetect scores: URLs and mails dropped, 10k chars, spaces collapsed, normalised."""
+    """The text langdetect scores: URLs and mails dropped, 10k chars, spaces collapsed, normalised.
+
+    Each substitution is skipped where it provably cannot match (no '@', no double space, no
+    combining mark in ASCII text): same result, without a regex scan of the whole text.
+    """
     url_re, mail_re, ngram, _, _ = _langdetect_parts()
-    text = ngram.normalize_vi(mail_re.sub(" ", url_re.sub(" ", text)))
-    text = _SPACES.sub(" ", text[:10000])
+    text = url_re.sub(" ", text)
+    if "@" in text:
+        text = mail_re.sub(" ", text)
+    if not text.isascii():
+        text = ngram.normalize_vi(text)
+    text = text[:10000]
+    if "  " in text:
+        text = _SPACES.sub(" ", text)
     if _clean_latin(text):
         text = _LATIN.sub("", text)
-    for ch in set(text):
-        if ord(ch) not in _normal_chars:
-            _normal_chars[ord(ch)] = ngram.normalize(ch)
+    for ch in set(text).difference(_normalised):
+        _normal_chars[ord(ch)] = ngram.normalize(ch)
+        _normalised.add(ch)
     return text.translate(_normal_chars)
 
 
-_upper_code_points: dict[int, bool] = {}
+_normalised: set[str] = set()
 
 
-def _is_upper(code_points: NDArray[np.int64]) -> NDArray[np.bool_]:
-    """``str.isupper`` per code point, memoised per distinct code point."""
-    distinct, inverse = np.unique(code_points, return_inverse=True)
-    flags = np.empty(len(distinct), dtype=bool)
-    for i, cp in enumerate(distinct.tolist()):
-        flag = _upper_code_points.get(cp)
-        if flag is None:
-            flag = _upper_code_points[cp] = chr(cp).isupper()
-        flags[i] = flag
-    return flags[inverse]
+def _is_upper(prepared: str, code_points: NDArray[np.int64]) -> NDArray[np.bool_]:
+    """``str.isupper`` per code point: asked once per distinct character, then a table lookup."""
+    upper = [ord(ch) for ch in set(prepared) if ch.isupper()]
+    table = np.zeros(int(code_points.max()) + 1, dtype=bool)
+    table[upper] = True
+    flags: NDArray[np.bool_] = table[code_points]
+    return flags
 
 
 def ngram_ids(text: str) -> list[int]:
@@ -151,7 +158,7 @@ def ngram_rows(text: str) -> NDArray[np.int64]:
     char, prev = cps[1:], cps[:-1]
     prev2 = np.concatenate(([0], cps[:-2]))
     space, prev_space = char == 32, prev == 32
-    upper = _is_upper(cps)
+    upper = _is_upper(prepared, cps)
     capital_run = upper[1:] & upper[:-1]
     letter = ~space & ~capital_run
     after_word = space & ~prev_space
@@ -163,48 +170,91 @@ def ngram_rows(text: str) -> NDArray[np.int64]:
 
 # --- the seeded random walk ---
 
+_FIRST_CHUNK = 65  # draws a trial scores at first (a multiple of 5); most trials converge within it
+_FIRST_WORDS = 1024  # stream words whose draws are weighed up front; 4 short trials fit in them
 
-def _draws(stream: _Stream, pos: int, n: int, count: int) -> tuple[NDArray[Any], NDArray[Any]]:
-    """The next ``count`` values of ``random.choice`` over n items, and their stream offsets.
 
-    CPython draws ``getrandbits(n.bit_length())`` (one 32-bit word shifted right) until it is < n.
+class _Draws:
+    """Every ``random.choice`` over the n-grams along the stream, with its language weights.
+
+    CPython draws ``getrandbits(n.bit_length())`` (one 32-bit word shifted right) until it is
+    < n, so the accepted draws of all trials of a walk come from one vectorised pass, and only
+    the n-grams actually drawn are looked up in the profiles: draw i weighs ``weights[picks[i]]``.
+    ``weights`` keeps the columns of the languages some drawn n-gram supports, plus one column
+    for all the others: those get the same smoothing factor at every draw, so they share one
+    running sum, which ``spread`` copies back to every language (None when all are supported).
     """
-    shift = 32 - n.bit_length()
-    window = 2 * count + 64
-    while True:
-        values = stream.upto(pos + window)[pos : pos + window] >> shift
-        accepted = np.flatnonzero(values < n)
-        if len(accepted) >= count:
-            accepted = accepted[:count]
-            return values[accepted].astype(np.int64), accepted
-        window *= 2
+
+    def __init__(self, stream: _Stream, rows: NDArray[np.int64]) -> None:
+        self._stream, self._rows = stream, rows
+        self._shift = 32 - len(rows).bit_length()
+        self._end = 0
+        self.offsets: NDArray[np.intp] = np.zeros(0, dtype=np.intp)
+        self.picks: NDArray[np.intp] = np.zeros(0, dtype=np.intp)
+        self.weights: NDArray[np.float64] = np.zeros((0, 0))
+        self.columns: NDArray[np.intp] | None = None
+        self.spread: NDArray[np.intp] | None = None
+        self._extend(_FIRST_WORDS)
+
+    def _extend(self, end: int) -> None:
+        values = self._stream.upto(end)[:end] >> self._shift
+        self.offsets = np.flatnonzero(values < len(self._rows))
+        drawn, self.picks = np.unique(self._rows[values[self.offsets]], return_inverse=True)
+        full = profiles().dense(drawn)
+        supported: NDArray[np.bool_] = np.any(full, axis=0)
+        if supported.all():
+            self.weights, self.columns, self.spread = full, None, None
+        else:
+            live = np.flatnonzero(supported)
+            self.columns = np.append(live, np.argmin(supported))
+            self.spread = np.full(supported.shape[0], len(live), dtype=np.intp)
+            self.spread[live] = np.arange(len(live))
+            self.weights = full[:, self.columns]
+        self._end = end
+
+    def first_at(self, pos: int, count: int) -> int:
+        """Index of the first draw at stream word ``pos`` or later, with ``count`` draws available.
+
+        Growing the window can add supported languages (new columns): callers keep running sums
+        per language and re-read ``columns`` after each call.
+        """
+        while True:
+            start = int(np.searchsorted(self.offsets, pos))
+            if start + count <= len(self.offsets):
+                return start
+            self._extend(2 * self._end)
 
 
-def _trial(
-    probs: NDArray[np.float64], inverse: NDArray[Any], alpha: float, n: int, stream: _Stream, pos: int
-) -> tuple[NDArray[np.float64], int]:
-    """One trial: its normalised probabilities and how many stream words it consumed.
+def _trial(draws: _Draws, alpha: float, pos: int) -> tuple[NDArray[np.float64], int]:
+    """One trial: its normalised probabilities and the stream position after it.
 
     langdetect multiplies in one n-gram's weights per draw and, every 5th draw, normalises and
-    stops once the top language exceeds CONV_THRESHOLD (or after ITERATION_LIMIT draws).
+    stops once the top language exceeds CONV_THRESHOLD (or after ITERATION_LIMIT draws). The
+    draws are scored in growing chunks, each continuing the previous chunk's running sums, so
+    the probabilities are bit for bit those of one cumulative sum over all draws and languages
+    (``test_langid.py`` checks it).
     """
-    last_check = ITERATION_LIMIT // 5
-    wanted = 128
+    smoothing = alpha / BASE_FREQ
+    done, chunk, carry = 0, _FIRST_CHUNK, None
     while True:
-        draws, offsets = _draws(stream, pos, n, wanted)
-        logs = np.cumsum(np.log(alpha / BASE_FREQ + probs[inverse[draws]]), axis=0)
-        checks = logs[::5]
+        count = min(chunk, ITERATION_LIMIT + 1 - done)
+        start = draws.first_at(pos, done + count)
+        logs = np.log(smoothing + draws.weights[draws.picks[start + done : start + done + count]])
+        if carry is not None:
+            logs[0] += carry if draws.columns is None else carry[draws.columns]
+        logs = np.cumsum(logs, axis=0)
+        # take() keeps rows C-ordered: numpy then sums each row as it would the full-width rows.
+        checks = logs[::5] if draws.spread is None else logs[::5].take(draws.spread, axis=1)
         peaks = checks.max(axis=1)
         sums = np.exp(checks - peaks[:, None]).sum(axis=1)
         converged = np.flatnonzero(1.0 / sums > CONV_THRESHOLD)
-        if len(converged) and converged[0] <= last_check:
-            check = int(converged[0])
-        elif len(checks) > last_check:
-            check = last_check
-        else:
-            wanted = min(wanted * 4, ITERATION_LIMIT + 1)
-            continue
-        return np.exp(checks[check] - peaks[check]) / sums[check], int(offsets[5 * check]) + 1
+        done += count
+        if len(converged) or done > ITERATION_LIMIT:
+            check = int(converged[0]) if len(converged) else len(checks) - 1
+            last = start + done - count + 5 * check
+            return np.exp(checks[check] - peaks[check]) / sums[check], int(draws.offsets[last]) + 1
+        carry = logs[-1] if draws.spread is None else logs[-1, draws.spread]
+        chunk *= 2
 
 
 def detect(text: str, seed: int = 0) -> str | None:
@@ -239,9 +289,8 @@ _memo_lock = threading.Lock()
 def _walk(rows: NDArray[np.int64], seed: int) -> str:
     """langdetect's 7 seeded trials over the n-gram rows (stopping once the answer is settled)."""
     prof = profiles()
-    unique, inverse = np.unique(rows, return_inverse=True)
-    probs = prof.dense(unique)
     stream = _stream(seed)
+    draws = _Draws(stream, rows)
     pos, spare, total = 0, None, np.zeros(len(prof.langs))
     for trial in range(N_TRIAL):
         if trial >= N_TRIAL // 2 + 1 and _decided(total, N_TRIAL - trial):
@@ -254,8 +303,7 @@ def _walk(rows: NDArray[np.int64], seed: int) -> str:
             z, spare = math.cos(x2pi) * g2rad, math.sin(x2pi) * g2rad
         else:
             z, spare = spare, None
-        prob, used = _trial(probs, inverse, ALPHA + z * ALPHA_WIDTH, len(rows), stream, pos)
-        pos += used
+        prob, pos = _trial(draws, ALPHA + z * ALPHA_WIDTH, pos)
         total += prob / N_TRIAL
     best = int(np.argmax(total))
     return prof.langs[best] if total[best] > PROB_THRESHOLD else "unknown"

@@ -23,13 +23,17 @@ CP_BITS = 21  # a code point fits in 21 bits; three fit in one int64 gram key
 
 
 def gram_keys(grams: list[str]) -> NDArray[np.int64]:
-    """One int64 per gram: its code points left-padded with zeros (NUL never occurs in a gram)."""
+    """One int64 per gram: its code points left-padded with zeros (NUL never occurs in a gram).
+
+    Vectorised over all grams at once: every process builds the keys of ~90k grams on first use.
+    """
+    lengths = np.fromiter(map(len, grams), dtype=np.int64, count=len(grams))
+    cps = np.frombuffer("".join(grams).encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+    starts = np.cumsum(lengths) - lengths
     keys = np.zeros(len(grams), dtype=np.int64)
-    for i, gram in enumerate(grams):
-        key = 0
-        for ch in gram:
-            key = (key << CP_BITS) | ord(ch)
-        keys[i] = key
+    for offset in range(int(lengths.max(initial=0))):
+        longer = lengths > offset
+        keys[longer] = (keys[longer] << CP_BITS) | cps[starts[longer] + offset]
     return keys
 
 
@@ -37,14 +41,32 @@ class Profiles:
     """langdetect's n-gram probabilities per language as a sparse matrix, with an n-gram index."""
 
     def __init__(
-        self, langs: list[str], grams: list[str], data: NDArray[Any], cols: NDArray[Any], ptr: NDArray[Any]
+        self,
+        langs: list[str],
+        grams: list[str] | bytes,
+        data: NDArray[Any],
+        cols: NDArray[Any],
+        ptr: NDArray[Any],
+        index: tuple[NDArray[Any], NDArray[Any]] | None = None,
     ):
+        """``grams`` may be the cache's newline-joined UTF-8 (decoded only when asked for);
+        ``index`` (gram order by key, sorted keys) comes from the disk cache, built if absent."""
         self.langs = langs
-        self.grams = grams
+        self._grams = grams
         self.data, self.cols, self.ptr = data, cols, ptr
-        keys = gram_keys(grams)
-        self.key_order = np.argsort(keys)
-        self.sorted_keys = keys[self.key_order]
+        if index is None:
+            keys = gram_keys(self.grams)
+            order = np.argsort(keys)
+            index = order, keys[order]
+        self.key_order: NDArray[Any] = index[0]
+        self.sorted_keys: NDArray[Any] = index[1]
+
+    @property
+    def grams(self) -> list[str]:
+        """The n-grams, by row (detection only needs the integer index)."""
+        if isinstance(self._grams, bytes):
+            self._grams = self._grams.decode("utf-8").split("\n")
+        return self._grams
 
     def rows_of(self, keys: NDArray[np.int64]) -> NDArray[np.int64]:
         """Profile rows of the gram keys that langdetect knows, in order; unknown grams dropped."""
@@ -70,7 +92,7 @@ def _cache_file() -> Path:
     base = os.environ.get("FOLLOWFIX_CACHE_DIR") or os.path.join(
         os.environ.get("XDG_CACHE_HOME", os.path.expanduser("~/.cache")), "followfix"
     )
-    return Path(base) / f"langdetect-{metadata.version('langdetect')}-profiles-v2.npz"
+    return Path(base) / f"langdetect-{metadata.version('langdetect')}-profiles-v4.npz"
 
 
 def _build_from_langdetect() -> tuple[list[str], list[str], NDArray[Any], NDArray[Any], NDArray[Any]]:
@@ -94,16 +116,26 @@ def profiles() -> Profiles:
     try:
         with np.load(path, allow_pickle=False) as cached:
             langs = str(cached["langs"]).split("\n")
-            grams = str(cached["grams"]).split("\n")
-            return Profiles(langs, grams, cached["data"], cached["cols"], cached["ptr"])
+            grams = cached["grams"].tobytes()
+            index = cached["key_order"], cached["sorted_keys"]
+            return Profiles(langs, grams, cached["data"], cached["cols"], cached["ptr"], index)
     except (OSError, KeyError, ValueError):
         pass
-    langs, grams, data, cols, ptr = _build_from_langdetect()
+    built = Profiles(*_build_from_langdetect())
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp.npz")
-        np.savez(tmp, langs="\n".join(langs), grams="\n".join(grams), data=data, cols=cols, ptr=ptr)
+        np.savez(
+            tmp,
+            langs="\n".join(built.langs),
+            grams=np.frombuffer("\n".join(built.grams).encode("utf-8"), dtype=np.uint8),
+            data=built.data,
+            cols=built.cols,
+            ptr=built.ptr,
+            key_order=built.key_order,
+            sorted_keys=built.sorted_keys,
+        )
         os.replace(tmp, path)
     except OSError as exc:
         log.info("language profiles not cached (%s); they load from langdetect each time", exc)
-    return Profiles(langs, grams, data, cols, ptr)
+    return built

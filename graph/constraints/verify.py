@@ -25,17 +25,29 @@ def loose_variants(response: str) -> list[str]:
 
 
 def check_loose(
-    constraint: Constraint[Any], response: str, variants: Sequence[str] | None = None
+    constraint: Constraint[Any],
+    response: str,
+    variants: Sequence[str] | None = None,
+    strict: CheckResult | None = None,
 ) -> CheckResult:
-    """Passes when any non-blank variant passes; a failure reports the strict detail."""
-    strict = constraint.check(response)
+    """Passes when any non-blank variant passes; a failure reports the strict detail.
+
+    ``strict`` is the strict result when the caller already has it. A variant equal to the
+    response or to an earlier variant is skipped: checks are pure functions of the text, so it
+    would fail again, and the first passing index is unchanged.
+    """
+    if strict is None:
+        strict = constraint.check(response)
     if strict.passed:
         return strict
+    seen = {response}
     for index, variant in enumerate(variants or loose_variants(response)[1:], start=1):
-        if variant.strip():
-            result = constraint.check(variant)
-            if result.passed:
-                return CheckResult(constraint.id, True, f"passes on loose variant {index}", result.measured)
+        if variant in seen or not variant.strip():
+            continue
+        seen.add(variant)
+        result = constraint.check(variant)
+        if result.passed:
+            return CheckResult(constraint.id, True, f"passes on loose variant {index}", result.measured)
     return strict
 
 

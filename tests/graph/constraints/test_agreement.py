@@ -7,7 +7,9 @@ from typing import Any
 import pytest
 
 from graph.constraints import verify
+from graph.constraints.base import CheckResult
 from graph.constraints.scoring import headline, score_row
+from graph.constraints.verify import build_constraints, check_loose, loose_variants
 
 pytestmark = pytest.mark.benchmarks
 
@@ -69,3 +71,31 @@ def test_paper_strict_verdicts_match_on_all_1500_rows(fci_rows: list[dict[str, A
     assert mismatches == []
     failing = sum(not all(row["follow_instruction_list"]) for row in fci_rows)
     assert failing == 1419
+
+
+def _naive_loose(constraint: Any, response: str) -> CheckResult:
+    """IFEval's loose loop as written: every non-blank variant, in order, none skipped."""
+    strict = constraint.check(response)
+    if strict.passed:
+        return strict
+    for index, variant in enumerate(loose_variants(response)[1:], start=1):
+        if variant.strip() and (result := constraint.check(variant)).passed:
+            return CheckResult(constraint.id, True, f"passes on loose variant {index}", result.measured)
+    return strict
+
+
+def test_loose_shortcuts_give_the_plain_loop_results(ifeval_sets: Any) -> None:
+    """Reusing the strict result and skipping repeated variants changes no result or detail."""
+    prompts, responses, _ = ifeval_sets["gpt4"]
+    compared = 0
+    for row in prompts:
+        response = responses[row["prompt"]]
+        variants = loose_variants(response)[1:]
+        built = build_constraints(instruction_id_list=row["instruction_id_list"], kwargs=row["kwargs"])
+        for constraint in built:
+            strict = constraint.check(response)
+            compared += not strict.passed
+            expected = _naive_loose(constraint, response)
+            assert check_loose(constraint, response, variants, strict) == expected
+            assert check_loose(constraint, response) == expected
+    assert compared > 100

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from langdetect import DetectorFactory
 from langdetect import detect as langdetect_detect
@@ -85,3 +86,53 @@ def test_threads_sharing_the_random_stream_get_the_same_answers() -> None:
     with ThreadPoolExecutor(max_workers=8) as pool:
         threaded = list(pool.map(langid.detect, texts))
     assert threaded == [_reference(t) for t in texts]
+
+
+def test_profile_cache_round_trip_keeps_grams_and_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from graph.constraints import langprofiles
+
+    default = langprofiles.profiles()
+    monkeypatch.setenv("FOLLOWFIX_CACHE_DIR", str(tmp_path))
+    try:
+        langprofiles.profiles.cache_clear()
+        built = langprofiles.profiles()  # from langdetect, written to tmp_path
+        langprofiles.profiles.cache_clear()
+        loaded = langprofiles.profiles()  # read back
+    finally:
+        langprofiles.profiles.cache_clear()
+    assert len(list(tmp_path.glob("*.npz"))) == 1
+    for got in (built, loaded):
+        assert got.grams == default.grams and got.langs == default.langs
+        assert (got.key_order == default.key_order).all() and (got.sorted_keys == default.sorted_keys).all()
+        assert (got.data == default.data).all() and (got.ptr == default.ptr).all()
+    keys = langprofiles.gram_keys(default.grams)
+    assert (keys[default.key_order] == default.sorted_keys).all()
+    assert (np.diff(default.sorted_keys) > 0).all()
+
+
+def _plain_trial(text: str, alpha: float, pos: int) -> tuple[np.ndarray, int]:
+    """One trial the straightforward way: all 1001 draws, every language, one cumulative sum."""
+    rows = langid.ngram_rows(text)
+    words = langid._stream(0).upto(pos + 8192)[pos : pos + 8192] >> (32 - len(rows).bit_length())
+    offsets = np.flatnonzero(words < len(rows))[: langid.ITERATION_LIMIT + 1]
+    weights = langid.profiles().dense(rows[words[offsets]])
+    checks = np.cumsum(np.log(alpha / langid.BASE_FREQ + weights), axis=0)[::5]
+    peaks = checks.max(axis=1)
+    sums = np.exp(checks - peaks[:, None]).sum(axis=1)
+    converged = np.flatnonzero(1.0 / sums > langid.CONV_THRESHOLD)
+    check = int(converged[0]) if len(converged) else len(checks) - 1
+    return np.exp(checks[check] - peaks[check]) / sums[check], pos + int(offsets[5 * check]) + 1
+
+
+@pytest.mark.parametrize("text", [t for t in OWN_TEXTS if len(t) > 20] + ["A", "OK " * 40])
+@pytest.mark.parametrize("pos", [4, 777, 3000])
+def test_chunked_trial_is_bit_identical_to_one_cumulative_sum(text: str, pos: int) -> None:
+    """Chunks, drawn-only lookups and the shared column of unsupported languages change no bit."""
+    draws = langid._Draws(langid._stream(0), langid.ngram_rows(text))
+    for alpha in (0.45, 0.5, 0.56):
+        expected, expected_pos = _plain_trial(text, alpha, pos)
+        got, got_pos = langid._trial(draws, alpha, pos)
+        assert got_pos == expected_pos
+        assert np.array_equal(got, expected)

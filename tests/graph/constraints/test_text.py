@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -32,3 +33,21 @@ def test_treebank_tokens_equal_nltk_on_every_benchmark_sentence(benchmarks_dir: 
                 sentences.update(text.split_sentences(json.loads(line)["response"]))
     assert len(sentences) > 10000
     assert [s for s in sentences if text._treebank.tokenize(s) != reference.tokenize(s)] == []
+
+
+def test_contraction_guard_skips_only_when_no_pattern_can_match() -> None:
+    guarded = text._treebank.CONTRACTIONS2[0]
+    patterns = guarded._patterns
+    assert len(patterns) == len(NLTKWordTokenizer.CONTRACTIONS2) + len(NLTKWordTokenizer.CONTRACTIONS3)
+    for sample in (" I CANNOT go ", " gimme that , d'ye see ", " 'Tis fine , wanna go ", " plain text here "):
+        expected = sample
+        for pattern in patterns:
+            expected = pattern.sub(r" \1 \2 ", expected)
+        assert guarded.sub(r" \1 \2 ", sample) == expected
+
+
+def test_alternation_is_not_built_where_it_could_differ() -> None:
+    assert text._alternation([re.compile("(?i)ab"), re.compile("cd")]) is None  # differing flags
+    assert text._alternation([re.compile(r"(a)\1"), re.compile("b")]) is None  # back-reference
+    both = text._alternation([re.compile("(?i)ab"), re.compile("(?i)c(d)")])
+    assert both is not None and both.search("xCD") and not both.search("ac")
