@@ -14,7 +14,6 @@ as the run goes; flat means the peak does not grow with the number of rows.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
 import subprocess
@@ -28,6 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from graph.teacher import TeacherConfig  # noqa: E402
+from service.bulk.loop import run as run_loop  # noqa: E402
 from service.bulk.readers import InputSource  # noqa: E402
 from service.bulk.runner import BulkRun, RunStats  # noqa: E402
 from service.bulk.work import RecordWorker, WorkConfig  # noqa: E402
@@ -229,9 +229,9 @@ def main() -> int:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         if args.memory_rows:
-            asyncio.run(memory(args, Path(tmp)))
+            run_loop(memory(args, Path(tmp)))
         else:
-            asyncio.run(throughput(args, Path(tmp)))
+            run_loop(throughput(args, Path(tmp)))
     return 0
 
 

@@ -7,7 +7,6 @@ imports (the engine, the store, Ray) happen only when a run starts.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import logging
 from pathlib import Path
@@ -91,7 +90,9 @@ def run(args: argparse.Namespace) -> int:
     total = source.count()
     if args.limit is not None:
         total = min(total, args.limit)
-    return asyncio.run(_run(args, items, total))
+    from service.bulk.loop import run as run_loop
+
+    return run_loop(_run(args, items, total))
 
 
 def work_config(args: argparse.Namespace, namespace: str) -> Any:

@@ -29,6 +29,7 @@ import struct
 from dataclasses import dataclass, field
 from typing import Any
 
+from service.bulk.loop import run
 from service.bulk.outcome import Outcome
 from service.bulk.ratelimit import Buckets
 from service.bulk.records import BulkRecord
@@ -86,7 +87,7 @@ class ParentLimiter:
 def worker_main(sock: socket.socket, config: WorkConfig) -> None:
     """Entry point of a worker process: serve records until the parent closes its end."""
     logging.basicConfig(level=logging.WARNING)
-    asyncio.run(_serve(sock, config))
+    run(_serve(sock, config))
 
 
 async def _serve(sock: socket.socket, config: WorkConfig) -> None:

@@ -20,6 +20,7 @@ from typing import Any
 
 import ray
 
+from service.bulk.loop import freeze_heap
 from service.bulk.outcome import Outcome
 from service.bulk.ratelimit import Buckets, RateLimit
 from service.bulk.records import BulkRecord
@@ -65,6 +66,7 @@ class RecordActorBody:
         logging.basicConfig(level=logging.INFO)
         limiter = RayLimiter(limiter_name) if limiter_name else None
         self._worker = RecordWorker(config, limiter)
+        freeze_heap()
 
     async def process(self, record: dict[str, Any]) -> dict[str, Any]:
         outcome = await self._worker(BulkRecord.from_dict(record))
