@@ -39,24 +39,3 @@ class Outcome:
         else:
             line["result"] = self.result.model_dump(mode="json")
         return line
-
-    def to_wire(self) -> dict[str, Any]:
-        """Plain data for crossing a process boundary (Ray)."""
-        return {
-            "record_id": self.record_id,
-            "result": None if self.result is None else self.result.model_dump(mode="json"),
-            "error": self.error,
-            "error_code": self.error_code,
-            "retryable": self.retryable,
-        }
-
-    @classmethod
-    def from_wire(cls, data: dict[str, Any]) -> Outcome:
-        result = data.get("result")
-        return cls(
-            str(data["record_id"]),
-            result=None if result is None else CorrectionResult.model_validate(result),
-            error=data.get("error"),
-            error_code=data.get("error_code"),
-            retryable=bool(data.get("retryable")),
-        )
