@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from graph.teacher import TeacherConfig  # noqa: E402
+from service.bulk.engines import open_engine  # noqa: E402
 from service.bulk.loop import run as run_loop  # noqa: E402
 from service.bulk.readers import InputSource  # noqa: E402
 from service.bulk.runner import BulkRun, RunStats  # noqa: E402
@@ -96,31 +97,6 @@ def teacher_latencies(output: Path) -> list[float]:
     return seen
 
 
-async def open_engine(args: argparse.Namespace, config: WorkConfig) -> tuple[Any, Any]:
-    """The per-record executor the flags ask for, and the coroutine function that stops it."""
-    if args.engine == "ray":
-        import ray
-
-        from service.bulk.ray_engine import RayExecutor, RayOptions
-
-        ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
-        actors = RayExecutor(config, RayOptions(actors=args.ray_actors), args.concurrency)
-        actors.start()
-
-        async def stop_ray() -> None:
-            actors.stop()
-
-        return actors, stop_ray
-    if args.workers > 1:
-        from service.bulk.process_engine import ProcessExecutor
-
-        processes = ProcessExecutor(config, args.workers)
-        await processes.start()
-        return processes, processes.stop
-    worker = RecordWorker(config)
-    return worker, worker.aclose
-
-
 async def throughput(args: argparse.Namespace, work: Path) -> None:
     port = free_port()
     server = subprocess.Popen(
@@ -146,7 +122,17 @@ async def throughput(args: argparse.Namespace, work: Path) -> None:
         )
         config = WorkConfig(namespace="bench", teacher=teacher)
         store = None if args.no_store else await Store.open(f"sqlite+aiosqlite:///{work / 'store.db'}")
-        process, stop = await open_engine(args, config)
+        if args.engine == "ray":
+            import ray
+
+            ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+        process, stop = await open_engine(
+            config,
+            engine=args.engine,
+            workers=args.workers,
+            concurrency=args.concurrency,
+            ray_actors=args.ray_actors,
+        )
         try:
             started, cpu = time.monotonic(), time.process_time()
             run = BulkRun(process, work / "out.jsonl", store=store, concurrency=args.concurrency)

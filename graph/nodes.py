@@ -81,13 +81,12 @@ async def correct_node(state: CorrectionState, runtime: Runtime[GraphDeps]) -> C
         if strategy != "teacher":
             attempt = repair_attempt(constraints[index], index, state["response"])
         if attempt is not None:
-            update = {"queue": queue, "pending": [attempt], "unfixable": unfixable}
-            return goto({**update, **judge(merged(state, update), deps)})
+            return judged_here(state, {"queue": queue, "pending": [attempt], "unfixable": unfixable}, deps)
         if strategy != "rules" and deps.teacher is not None:
             attempts, budget_hit = await teacher_attempts(state, deps, constraints, [index], "teacher")
             update = {"queue": queue, "pending": attempts, "budget_hit": budget_hit, "unfixable": unfixable}
             if not deps.checkpointed:
-                return goto({**update, **judge(merged(state, update), deps)})
+                return judged_here(state, update, deps)
             return Command(update=update, goto="verify")
         unfixable.append(constraints[index].id)
     return Command(update={"queue": [], "pending": [], "unfixable": unfixable}, goto="verify")
@@ -101,6 +100,11 @@ async def combine_node(state: CorrectionState, runtime: Runtime[GraphDeps]) -> d
         state, runtime.context, constraints, targets, "teacher_combined"
     )
     return {"pending": attempts, "budget_hit": budget_hit, "combined_done": True}
+
+
+def judged_here(state: CorrectionState, update: dict[str, Any], deps: GraphDeps) -> Command[str]:
+    """``update`` plus the verify step run on it in this node (one LangGraph super-step less)."""
+    return goto({**update, **judge(merged(state, update), deps)})
 
 
 async def verify_node(state: CorrectionState, runtime: Runtime[GraphDeps]) -> Command[str]:

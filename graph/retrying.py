@@ -1,7 +1,8 @@
 """The one retry layer for teacher calls: which failures are worth another attempt, and how long to wait.
 
 The SDK clients raise the OpenAI SDK's exception types (LiteLLM subclasses them); the bare ``http``
-client raises the two endpoint errors below. One classifier covers all three. The SDKs' own retries are switched off by the clients.
+client raises the two endpoint errors below. One classifier covers all three. The SDKs' own
+retries are switched off by the clients.
 """
 
 from __future__ import annotations

@@ -64,23 +64,33 @@ async def correct(
     correction_id: str | None = None,
     checkpointer: Any = None,
 ) -> CorrectionResult:
-    """Correct ``response`` until every constraint passes or a stop condition holds."""
+    """Correct ``response`` until every constraint passes or a stop condition holds.
+
+    A teacher built here from ``context.teacher`` is closed here; a passed-in one is the caller's.
+    """
     started = time.perf_counter()
     asked = context or RunContext()
-    if teacher is None and asked.teacher is not None:
-        owned = make_teacher(asked.teacher)
-        try:
-            return await correct(
-                instruction,
-                response,
-                constraints,
-                context=context,
-                teacher=owned,
-                correction_id=correction_id,
-                checkpointer=checkpointer,
-            )
-        finally:
+    owned = make_teacher(asked.teacher) if teacher is None and asked.teacher is not None else None
+    try:
+        return await _run_graph(
+            instruction, response, constraints, asked, teacher or owned, correction_id, checkpointer, started
+        )
+    finally:
+        if owned is not None:
             await owned.aclose()
+
+
+async def _run_graph(
+    instruction: str,
+    response: str,
+    constraints: ConstraintsArg,
+    asked: RunContext,
+    teacher: Teacher | None,
+    correction_id: str | None,
+    checkpointer: Any,
+    started: float,
+) -> CorrectionResult:
+    """One invocation (or resumption) of the compiled graph (a finished one is returned as stored)."""
     run, note = effective(asked, teacher)
     specs = normalize_constraints(constraints)
     cid = correction_id or uuid.uuid4().hex

@@ -145,6 +145,26 @@ class Teacher(ABC):
         return TeacherReply(text=raw.text, usage=usage, latency_s=latency)
 
 
+class DelegatingTeacher(Teacher):
+    """A teacher that wraps another's whole calls, for work around them (waiting for a rate
+    limit, giving up a CPU turn); retries and usage stay with the inner teacher."""
+
+    def __init__(self, inner: Teacher) -> None:
+        super().__init__(inner.config)
+        self._inner = inner
+
+    async def _attempt(self, messages: list[Message], response_format: dict[str, Any] | None) -> _Raw:
+        raise NotImplementedError(f"{type(self).__name__} delegates whole calls")  # pragma: no cover
+
+    async def complete(
+        self, messages: list[Message], *, response_format: dict[str, Any] | None = None
+    ) -> TeacherReply:
+        return await self._inner.complete(messages, response_format=response_format)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
 class OpenAICompatibleTeacher(Teacher):
     """Any OpenAI-compatible chat endpoint (vLLM, a LiteLLM proxy, OpenAI) through langchain-openai."""
 

@@ -130,33 +130,23 @@ def work_config(args: argparse.Namespace, namespace: str) -> Any:
 async def _run(args: argparse.Namespace, items: Any, total: int) -> int:
     from rich.console import Console
 
+    from service.bulk.engines import Close, open_engine
     from service.bulk.progress import RichReporter, summary_table
-    from service.bulk.runner import BulkRun, NullReporter, Process, errors_path
+    from service.bulk.runner import BulkRun, NullReporter, errors_path
 
     output: Path = args.output
     config = work_config(args, namespace=args.run_id or str(output.resolve()))
     store = None if args.no_store else await _open_store(args)
-    executor: Any = None
-    worker: Any = None
+    close: Close | None = None
     try:
-        process: Process
-        if args.engine == "ray":
-            from service.bulk.ray_engine import RayExecutor, RayOptions
-
-            executor = RayExecutor(config, RayOptions(args.ray_address, args.ray_actors), args.concurrency)
-            executor.start()
-            process = executor
-        elif args.workers > 1:
-            from service.bulk.process_engine import ProcessExecutor
-
-            executor = ProcessExecutor(config, args.workers)
-            await executor.start()
-            process = executor
-        else:
-            from service.bulk.ratelimit import LocalLimiter
-            from service.bulk.work import RecordWorker
-
-            process = worker = RecordWorker(config, LocalLimiter(config.rate_limit))
+        process, close = await open_engine(
+            config,
+            engine=args.engine,
+            workers=args.workers,
+            concurrency=args.concurrency,
+            ray_address=args.ray_address,
+            ray_actors=args.ray_actors,
+        )
         reporter = NullReporter() if args.no_progress else RichReporter()
         run = BulkRun(
             process,
@@ -168,12 +158,8 @@ async def _run(args: argparse.Namespace, items: Any, total: int) -> int:
         )
         stats = await run.run(items, total)
     finally:
-        if args.engine == "ray" and executor is not None:
-            executor.stop()
-        elif executor is not None:
-            await executor.stop()
-        if worker is not None:
-            await worker.aclose()
+        if close is not None:
+            await close()
         if store is not None:
             await store.close()
     console = Console(stderr=True)

@@ -19,7 +19,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from graph.teacher import Message, Teacher, TeacherReply
+from graph.teacher import DelegatingTeacher, Message, TeacherReply
 
 
 @dataclass
@@ -79,21 +79,11 @@ async def waiting() -> AsyncIterator[None]:
             turn.held = True
 
 
-class TurnTakingTeacher(Teacher):
+class TurnTakingTeacher(DelegatingTeacher):
     """A teacher whose calls give up the record's CPU turn while they wait."""
-
-    def __init__(self, inner: Teacher) -> None:
-        super().__init__(inner.config)
-        self._inner = inner
-
-    async def _attempt(self, messages: Any, response_format: Any) -> Any:  # pragma: no cover
-        raise NotImplementedError("TurnTakingTeacher delegates whole calls")
 
     async def complete(
         self, messages: list[Message], *, response_format: dict[str, Any] | None = None
     ) -> TeacherReply:
         async with waiting():
-            return await self._inner.complete(messages, response_format=response_format)
-
-    async def aclose(self) -> None:
-        await self._inner.aclose()
+            return await super().complete(messages, response_format=response_format)

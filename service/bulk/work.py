@@ -14,7 +14,7 @@ from typing import Any
 from graph.context import RunContext
 from graph.errors import FollowfixError
 from graph.run import correct
-from graph.teacher import Teacher, TeacherConfig, TeacherReply, make_teacher
+from graph.teacher import DelegatingTeacher, Teacher, TeacherConfig, TeacherReply, make_teacher
 from service.bulk.cpugate import CpuGate, TurnTakingTeacher
 from service.bulk.ids import correction_id
 from service.bulk.outcome import Outcome
@@ -52,7 +52,7 @@ def estimate_tokens(messages: list[dict[str, str]], max_tokens: int | None) -> i
     return chars // CHARS_PER_TOKEN + (max_tokens or DEFAULT_COMPLETION_ESTIMATE)
 
 
-class RateLimitedTeacher(Teacher):
+class RateLimitedTeacher(DelegatingTeacher):
     """A teacher whose every call first waits for the job's shared limiter.
 
     The wait happens outside the inner call's per-attempt timeout, so queueing for the limit
@@ -60,12 +60,8 @@ class RateLimitedTeacher(Teacher):
     """
 
     def __init__(self, inner: Teacher, limiter: Limiter) -> None:
-        super().__init__(inner.config)
-        self._inner = inner
+        super().__init__(inner)
         self._limiter = limiter
-
-    async def _attempt(self, messages: Any, response_format: Any) -> Any:  # pragma: no cover
-        raise NotImplementedError("RateLimitedTeacher delegates whole calls")
 
     async def complete(
         self, messages: list[dict[str, str]], *, response_format: dict[str, Any] | None = None
@@ -75,9 +71,6 @@ class RateLimitedTeacher(Teacher):
         reply = await self._inner.complete(messages, response_format=response_format)
         await self._limiter.settle(estimate, reply.usage.prompt_tokens + reply.usage.completion_tokens)
         return reply
-
-    async def aclose(self) -> None:
-        await self._inner.aclose()
 
 
 class RecordWorker:
