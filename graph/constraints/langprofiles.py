@@ -53,13 +53,16 @@ class Profiles:
         ``index`` (gram order by key, sorted keys) comes from the disk cache, built if absent."""
         self.langs = langs
         self._grams = grams
-        self.data, self.cols, self.ptr = data, cols, ptr
+        # Fixed dtypes, contiguous: the compiled walk reads these as raw buffers.
+        self.data = np.ascontiguousarray(data, dtype=np.float64)
+        self.cols = np.ascontiguousarray(cols, dtype=np.int16)
+        self.ptr = np.ascontiguousarray(ptr, dtype=np.int64)
         if index is None:
             keys = gram_keys(self.grams)
             order = np.argsort(keys)
             index = order, keys[order]
-        self.key_order: NDArray[Any] = index[0]
-        self.sorted_keys: NDArray[Any] = index[1]
+        self.key_order: NDArray[np.int64] = np.ascontiguousarray(index[0], dtype=np.int64)
+        self.sorted_keys: NDArray[np.int64] = np.ascontiguousarray(index[1], dtype=np.int64)
 
     @property
     def grams(self) -> list[str]:

@@ -59,8 +59,22 @@ def test_ngram_extraction_matches_langdetect() -> None:
         assert [index[g] for g in expected] == langid.ngram_ids(text)
 
 
-@pytest.mark.benchmarks
-def test_same_answers_on_benchmark_responses_and_their_loose_variants(benchmarks_dir: Path) -> None:
+needs_compiled = pytest.mark.skipif(
+    not langid.COMPILED, reason="graph.constraints._langwalk was not built (no C compiler at install)"
+)
+
+
+@pytest.fixture(params=["compiled", "numpy"])
+def path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run a test once per implementation of extraction and walk (the C one where it was built)."""
+    if request.param == "compiled" and not langid.COMPILED:
+        pytest.skip("graph.constraints._langwalk was not built (no C compiler at install)")
+    monkeypatch.setattr(langid, "COMPILED", request.param == "compiled")
+    langid.clear_caches()
+    return str(request.param)
+
+
+def _benchmark_texts(benchmarks_dir: Path) -> list[str]:
     texts: list[str] = []
     for name in (
         "ifeval/responses_gpt4.jsonl",
@@ -71,13 +85,64 @@ def test_same_answers_on_benchmark_responses_and_their_loose_variants(benchmarks
             for line in handle:
                 texts.extend(v for v in loose_variants(json.loads(line)["response"]) if v.strip())
     unique = list(dict.fromkeys(texts))
-    sample = unique[::12]  # ~1,500 texts: every script and length the data has, in bounded time
-    assert len(sample) > 1000
-    mismatches = [t[:60] for t in sample if langid.detect(t) != _reference(t)]
+    return unique[::12]  # ~1,500 texts: every script and length the data has, in bounded time
+
+
+@pytest.fixture(scope="module")
+def benchmark_references(benchmarks_dir: Path) -> dict[str, str | None]:
+    """langdetect's own answers (slow: computed once for both implementations)."""
+    return {text: _reference(text) for text in _benchmark_texts(benchmarks_dir)}
+
+
+@pytest.mark.benchmarks
+def test_same_answers_on_benchmark_responses_and_their_loose_variants(
+    path: str, benchmark_references: dict[str, str | None]
+) -> None:
+    assert len(benchmark_references) > 1000
+    mismatches = [t[:60] for t, expected in benchmark_references.items() if langid.detect(t) != expected]
     assert mismatches == []
 
 
-def test_threads_sharing_the_random_stream_get_the_same_answers() -> None:
+@pytest.mark.benchmarks
+def test_compiled_extraction_equals_numpy_extraction(benchmarks_dir: Path) -> None:
+    if not langid.COMPILED:
+        pytest.skip("graph.constraints._langwalk was not built (no C compiler at install)")
+    texts = _benchmark_texts(benchmarks_dir) + OWN_TEXTS + ["", " ", "ÀÉÎ ÕÜ ŸÆ", "a\u0301b \U0001f600 x"]
+    for text in texts:
+        assert np.array_equal(langid.ngram_rows(text, compiled=True), langid.ngram_rows(text, compiled=False))
+
+
+def _langdetect_probabilities(text: str) -> list[float]:
+    """All 7 trials' summed probabilities, straight from langdetect's Detector."""
+    from langdetect import detector_factory
+
+    detector_factory.init_factory()
+    detector = detector_factory._factory.create()
+    detector.seed = 0
+    detector.append(text)
+    detector._detect_block()
+    return list(detector.langprob)
+
+
+@needs_compiled
+@pytest.mark.parametrize("text", [t for t in OWN_TEXTS if t.strip("0123456789 !?")] + ["OK " * 40])
+def test_compiled_walk_reproduces_langdetect_probabilities_bit_for_bit(text: str) -> None:
+    """With every trial run, the C walk's top probability is langdetect's own float, not a near one."""
+    expected = _langdetect_probabilities(text)
+    best, probability = langid._walk_compiled(langid.ngram_rows(text, compiled=True), 0, all_trials=True)
+    assert best == expected.index(max(expected))
+    assert probability == expected[best]
+
+
+def test_random_stream_is_pythons_mersenne_twister() -> None:
+    import random
+
+    rng = random.Random(0)
+    expected = [rng.getrandbits(32) for _ in range(20000)]
+    assert langid._Stream(0).upto(20000)[:20000].tolist() == expected
+
+
+def test_threads_sharing_the_random_stream_get_the_same_answers(path: str) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
     langid._stream.cache_clear()
