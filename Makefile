@@ -9,7 +9,7 @@ LOCK_PYTHON := 3.11
 
 .PHONY: run test lint install lock
 
-$(VENV)/.installed: pyproject.toml setup.py graph/constraints/_langwalk.c $(LOCK)
+$(VENV)/.installed: pyproject.toml setup.py graph/constraints/_kernels.c $(LOCK)
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -c $(LOCK) torch

@@ -7,7 +7,6 @@ does (an invalid pattern falls back to a literal match instead of crashing).
 from __future__ import annotations
 
 import re
-from collections import Counter
 from functools import lru_cache
 from typing import Any, ClassVar
 
@@ -35,6 +34,19 @@ def keyword_pattern(pattern: str, word_bounded: bool = False) -> re.Pattern[str]
     if word_bounded:
         pattern = r"\b" + pattern + r"\b"
     return re.compile(pattern, re.IGNORECASE)
+
+
+_PLAIN_ASCII = re.compile(r"[A-Za-z0-9' -]+")
+
+
+def _cannot_occur(word: str, lowered_ascii_text: str) -> bool:
+    """True when a case-insensitive search for ``word`` surely fails in this ASCII text.
+
+    Only for words the regex reads literally (letters, digits, space, apostrophe, hyphen): in
+    ASCII text an IGNORECASE match of such a word is a substring of the lower-cased text, so its
+    absence there settles it with one fast substring test instead of a case-folding regex scan.
+    """
+    return bool(_PLAIN_ASCII.fullmatch(word)) and word.lower() not in lowered_ascii_text
 
 
 def _non_empty(values: list[str]) -> list[str]:
@@ -113,7 +125,10 @@ class ForbiddenWords(Constraint[ForbiddenParams]):
 
     def _check(self, response: str) -> CheckResult:
         found = []
+        lowered = response.lower() if response.isascii() else None
         for word in self.params.forbidden_words:
+            if lowered is not None and _cannot_occur(word, lowered):
+                continue
             match = keyword_pattern(word, word_bounded=True).search(response)
             if match:
                 found.append(f"{word!r} at '{excerpt(response, match.start(), match.end())}'")
@@ -143,7 +158,10 @@ class LetterFrequency(Constraint[LetterParams]):
 
     def _check(self, response: str) -> CheckResult:
         p = self.params
-        count = Counter(response.lower())[p.letter.lower()]
+        # Counter(response.lower())[letter] as the official code counts, without the Counter: a
+        # letter whose lower case is two characters (U+0130) is never one character's key.
+        target = p.letter.lower()
+        count = response.lower().count(target) if len(target) == 1 else 0
         if compare(count, p.let_relation, p.let_frequency):
             return self.result(True, "", count)
         needs = relation_text(p.let_relation, p.let_frequency)

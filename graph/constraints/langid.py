@@ -7,7 +7,7 @@ replays it: it reads Mersenne Twister words from one precomputed stream and repr
 
 Two implementations of the extraction and the walk, with the same answers:
 
-- ``_langwalk`` (C, built at install where a compiler exists): langdetect's own loops and float
+- ``_kernels`` (C, built at install where a compiler exists): langdetect's own loops and float
   arithmetic, products and all; about 20x faster than the numpy path on short texts.
 - numpy (always available): n-gram extraction vectorised over the text, each trial's products as
   a cumulative sum of logarithms.
@@ -33,13 +33,13 @@ from numpy.typing import NDArray
 from graph.constraints.langprofiles import CP_BITS, profiles
 
 try:
-    from graph.constraints import _langwalk
+    from graph.constraints import _kernels
 except ImportError:  # installed without a C compiler: the numpy path below does the work
-    _langwalk = None  # type: ignore[assignment]
+    _kernels = None  # type: ignore[assignment]
 
 __all__ = ["COMPILED", "clear_caches", "detect", "ngram_ids", "prepare", "profiles"]
 
-COMPILED = _langwalk is not None
+COMPILED = _kernels is not None
 
 ALPHA, ALPHA_WIDTH, N_TRIAL = 0.5, 0.05, 7
 ITERATION_LIMIT, PROB_THRESHOLD, CONV_THRESHOLD, BASE_FREQ = 1000, 0.1, 0.99999, 10000
@@ -86,49 +86,60 @@ def _unit(a: int, b: int) -> float:
 
 
 @lru_cache(maxsize=1)
-def _langdetect_parts() -> tuple[Any, Any, Any, Any, Any]:
+def _langdetect_parts() -> tuple[Any, Any, Any]:
     from langdetect.detector import Detector
     from langdetect.utils.ngram import NGram
-    from langdetect.utils.unicode_block import UNICODE_LATIN_EXTENDED_ADDITIONAL, unicode_block
 
-    return Detector.URL_RE, Detector.MAIL_RE, NGram, unicode_block, UNICODE_LATIN_EXTENDED_ADDITIONAL
+    return Detector.URL_RE, Detector.MAIL_RE, NGram
 
 
 _LATIN = re.compile("[A-z]")
-_ABOVE_COMBINING = re.compile("[\u0300-\U0010ffff]")
 _normal_chars: dict[int, str] = {}
 
 
-@lru_cache(maxsize=65536)
-def _counts_as_non_latin(ch: str) -> bool:
-    _, _, _, unicode_block, extended_additional = _langdetect_parts()
-    return bool(unicode_block(ch) != extended_additional)
+@lru_cache(maxsize=1)
+def _non_latin_re() -> re.Pattern[str]:
+    """Characters langdetect counts as non-Latin: from U+0300 up, bar its Latin Extended
+    Additional block (whose bounds come from langdetect's own block table)."""
+    from langdetect.utils import unicode_block as blocks
+
+    _, first, last = next(
+        b for b in blocks._unicode_blocks if b[0] == blocks.UNICODE_LATIN_EXTENDED_ADDITIONAL
+    )
+    return re.compile(f"[\u0300-{chr(first - 1)}{chr(last + 1)}-\U0010ffff]")
 
 
 def _clean_latin(text: str) -> bool:
-    """langdetect's ``cleaning_text`` rule: drop Latin letters when non-Latin script dominates."""
+    """langdetect's ``cleaning_text`` rule: drop Latin letters when non-Latin script dominates.
+
+    Counted with ``subn`` (the number of matches, no list of characters).
+    """
     if text.isascii():
         return False
-    latin = len(_LATIN.findall(text))
-    non_latin = sum(1 for ch in _ABOVE_COMBINING.findall(text) if _counts_as_non_latin(ch))
+    latin = _LATIN.subn("", text)[1]
+    non_latin = _non_latin_re().subn("", text)[1]
     return latin * 2 < non_latin
 
 
 def prepare(text: str) -> str:
     """The text langdetect scores: URLs and mails dropped, 10k chars, spaces collapsed, normalised.
 
-    Each substitution is skipped where it provably cannot match (no '@', no double space, no
-    combining mark in ASCII text): same result, without a regex scan of the whole text.
+    Each substitution is skipped where it provably cannot match (no "://", no '@', no double
+    space, no Vietnamese combining mark) and ASCII text is normalised by a byte table: same
+    result, without regex scans or a per-character dict lookup.
     """
-    url_re, mail_re, ngram, _, _ = _langdetect_parts()
-    text = url_re.sub(" ", text)
+    url_re, mail_re, ngram = _langdetect_parts()
+    if "://" in text:  # every URL match has it
+        text = url_re.sub(" ", text)
     if "@" in text:
         text = mail_re.sub(" ", text)
-    if not text.isascii():
+    if not text.isascii() and not _vi_marks().isdisjoint(text):
         text = ngram.normalize_vi(text)
     text = text[:10000]
     if "  " in text:
         text = _SPACES.sub(" ", text)
+    if text.isascii():  # never Latin-cleaned (no non-Latin letters); a byte table normalises it
+        return text.encode("ascii").translate(_ascii_table()).decode("ascii")
     if _clean_latin(text):
         text = _LATIN.sub("", text)
     for ch in set(text).difference(_normalised):
@@ -138,6 +149,21 @@ def prepare(text: str) -> str:
 
 
 _normalised: set[str] = set()
+
+
+@lru_cache(maxsize=1)
+def _vi_marks() -> frozenset[str]:
+    """The combining marks langdetect's Vietnamese normaliser looks for; without one it is a no-op."""
+    return frozenset(_langdetect_parts()[2].DMARK_CLASS)
+
+
+@lru_cache(maxsize=1)
+def _ascii_table() -> bytes:
+    """langdetect's ``NGram.normalize`` of each ASCII character, as a ``bytes.translate`` table."""
+    ngram = _langdetect_parts()[2]
+    normal = [ngram.normalize(chr(code)) for code in range(128)]
+    assert all(len(ch) == 1 and ch.isascii() for ch in normal), "ASCII must normalise to ASCII"
+    return bytes(ord(ch) for ch in normal) + bytes(range(128, 256))
 
 
 def _is_upper(prepared: str, code_points: NDArray[np.int64]) -> NDArray[np.bool_]:
@@ -153,7 +179,7 @@ def _is_upper(prepared: str, code_points: NDArray[np.int64]) -> NDArray[np.bool_
 def _gram_table() -> bytes:
     """The compiled path's hash table of profile n-gram keys (built once per process)."""
     prof = profiles()
-    return _langwalk.gram_table(prof.sorted_keys, prof.key_order)
+    return _kernels.gram_table(prof.sorted_keys, prof.key_order)
 
 
 def ngram_ids(text: str) -> list[int]:
@@ -173,7 +199,7 @@ def ngram_rows(text: str, compiled: bool | None = None) -> NDArray[np.int64]:
     """
     prepared = " " + prepare(text)
     if COMPILED if compiled is None else compiled:
-        found = _langwalk.ngram_rows(prepared, _gram_table())
+        found = _kernels.ngram_rows(prepared, _gram_table())
         return np.frombuffer(found, dtype=np.int64)
     cps = np.frombuffer(prepared.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
     if len(cps) < 2:
@@ -321,7 +347,7 @@ def _walk_compiled(rows: NDArray[np.int64], seed: int, all_trials: bool = False)
     stream, end = _stream(seed), _FIRST_WORDS
     while True:
         words = stream.upto(end)
-        found = _langwalk.walk(rows, words, prof.data, prof.cols, prof.ptr, len(prof.langs), all_trials)
+        found = _kernels.walk(rows, words, prof.data, prof.cols, prof.ptr, len(prof.langs), all_trials)
         if found is not None:
             return found
         end = 2 * len(words)

@@ -17,6 +17,11 @@ from typing import Any
 from nltk.tokenize.destructive import NLTKWordTokenizer
 
 from graph.constraints import langid
+
+try:
+    from graph.constraints import _kernels
+except ImportError:  # installed without a C compiler: pure-Python paths
+    _kernels = None  # type: ignore[assignment]
 from graph.constraints.sentences import MemoPunkt
 
 LANGDETECT_SEED = 0
@@ -63,22 +68,78 @@ def _alternation(patterns: list[re.Pattern[str]]) -> re.Pattern[str] | None:
     return re.compile("|".join(f"(?:{body})" for body in bodies), flags.pop())
 
 
+# Characters one of which every match of an NLTK Treebank pattern contains (by the pattern's
+# text; a pattern not listed runs unguarded). Most sentences contain none of them, and a few
+# substring tests cost less than a regex scan. ``test_text.py`` checks each entry against its
+# pattern on generated text.
+TREEBANK_NEEDS: dict[str, str] = {
+    "([«“‘„]|[`]+)": "«“‘„`",
+    r"^\"": '"',
+    r"(``)": "`",
+    r"([ \(\[{<])(\"|\'{2})": "\"'",
+    r"(?i)(?<!\w)(\')(?!(?:re|ve|ll|m|t|s|d|n)\b)(?=\w)": "'",
+    "([»”’])": "»”’",
+    r"''": "'",
+    r'"': '"',
+    r"([^' ])('[sS]|'[mM]|'[dD]|') ": "'",
+    r"([^' ])('ll|'LL|'re|'RE|'ve|'VE|n't|N'T) ": "'",
+    r'([^\.])(\.)([\]\)}>"\'' "»”’ " r"]*+)\s*$": ".",
+    r"([:,])([^\d])": ":,",
+    r"([:,])$": ":,",
+    r"\.{2,}": ".",
+    r"[;@#$%&]": ";@#$%&",
+    r"[\u2012-\u2015]": "\u2012\u2013\u2014\u2015",
+    r'([^\.])(\.)([\]\)}>"\']*)\s*$': ".",
+    r"[?!]": "?!",
+    r"([^'])' ": "'",
+    r"[*]": "*",
+    r"[\]\[\(\)\{\}\<\>]": "[](){}<>",
+    r"--": "-",
+}
+
+
+class _Needs:
+    """A pattern whose substitution is skipped when the text lacks every character it needs.
+
+    Checked on the text as it is at that step: an earlier substitution may have added one.
+    """
+
+    __slots__ = ("_needs", "_pattern", "pattern")
+
+    def __init__(self, pattern: re.Pattern[str], needs: str) -> None:
+        self._pattern, self._needs, self.pattern = pattern, needs, pattern.pattern
+
+    def sub(self, replacement: str, text: str) -> str:
+        for ch in self._needs:
+            if ch in text:
+                return self._pattern.sub(replacement, text)
+        return text
+
+
+def _guarded(pattern: Any) -> re.Pattern[str] | _Needs:
+    """NLTK's pattern on the standard ``re``, behind its ``TREEBANK_NEEDS`` guard if it has one."""
+    compiled = _stdlib(pattern)
+    needs = TREEBANK_NEEDS.get(compiled.pattern)
+    return compiled if needs is None else _Needs(compiled, needs)
+
+
 class _TreebankStdlibRe(NLTKWordTokenizer):  # type: ignore[misc]
     """NLTK's Treebank word tokenizer, unchanged, with its patterns run by the standard ``re``.
 
     NLTK 3.10 routes every substitution through a timeout guard that costs more than the
-    tokenising itself on short sentences; the patterns and their order are NLTK's own
-    (``tests/graph/constraints/test_text.py`` checks the tokens are identical).
+    tokenising itself on short sentences; the patterns and their order are NLTK's own, each
+    skipped where ``TREEBANK_NEEDS`` shows it cannot match (``tests/graph/constraints/test_text.py``
+    checks the tokens are identical).
     """
 
     def __init__(self) -> None:
         base = NLTKWordTokenizer
-        self.STARTING_QUOTES = [(_stdlib(p), s) for p, s in base.STARTING_QUOTES]
-        self.ENDING_QUOTES = [(_stdlib(p), s) for p, s in base.ENDING_QUOTES]
-        self.PUNCTUATION = [(_stdlib(p), s) for p, s in base.PUNCTUATION]
-        self.PARENS_BRACKETS = (_stdlib(base.PARENS_BRACKETS[0]), base.PARENS_BRACKETS[1])
+        self.STARTING_QUOTES = [(_guarded(p), s) for p, s in base.STARTING_QUOTES]
+        self.ENDING_QUOTES = [(_guarded(p), s) for p, s in base.ENDING_QUOTES]
+        self.PUNCTUATION = [(_guarded(p), s) for p, s in base.PUNCTUATION]
+        self.PARENS_BRACKETS = (_guarded(base.PARENS_BRACKETS[0]), base.PARENS_BRACKETS[1])
         self.CONVERT_PARENTHESES = [(_stdlib(p), s) for p, s in base.CONVERT_PARENTHESES]
-        self.DOUBLE_DASHES = (_stdlib(base.DOUBLE_DASHES[0]), base.DOUBLE_DASHES[1])
+        self.DOUBLE_DASHES = (_guarded(base.DOUBLE_DASHES[0]), base.DOUBLE_DASHES[1])
         # Both lists are applied in a row with the same replacement; one guarded step runs them.
         self.CONTRACTIONS2 = [_Guarded([_stdlib(p) for p in (*base.CONTRACTIONS2, *base.CONTRACTIONS3)])]
         self.CONTRACTIONS3: list[re.Pattern[str]] = []
@@ -88,7 +149,12 @@ _treebank = _TreebankStdlibRe()
 
 
 def count_words(text: str) -> int:
-    """Number of ``\\w+`` runs: the official counter (NLTK's RegexpTokenizer(r"\\w+"))."""
+    """Number of ``\\w+`` runs: the official counter (NLTK's RegexpTokenizer(r"\\w+")).
+
+    Counted by the compiled kernel where it was built (the same character test, no list).
+    """
+    if _kernels is not None:
+        return _kernels.count_words(text)
     return len(_WORD_RE.findall(text))
 
 

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from langdetect import DetectorFactory
 from langdetect import detect as langdetect_detect
 from langdetect.detector import Detector
@@ -60,7 +62,7 @@ def test_ngram_extraction_matches_langdetect() -> None:
 
 
 needs_compiled = pytest.mark.skipif(
-    not langid.COMPILED, reason="graph.constraints._langwalk was not built (no C compiler at install)"
+    not langid.COMPILED, reason="graph.constraints._kernels was not built (no C compiler at install)"
 )
 
 
@@ -68,7 +70,7 @@ needs_compiled = pytest.mark.skipif(
 def path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """Run a test once per implementation of extraction and walk (the C one where it was built)."""
     if request.param == "compiled" and not langid.COMPILED:
-        pytest.skip("graph.constraints._langwalk was not built (no C compiler at install)")
+        pytest.skip("graph.constraints._kernels was not built (no C compiler at install)")
     monkeypatch.setattr(langid, "COMPILED", request.param == "compiled")
     langid.clear_caches()
     return str(request.param)
@@ -106,7 +108,7 @@ def test_same_answers_on_benchmark_responses_and_their_loose_variants(
 @pytest.mark.benchmarks
 def test_compiled_extraction_equals_numpy_extraction(benchmarks_dir: Path) -> None:
     if not langid.COMPILED:
-        pytest.skip("graph.constraints._langwalk was not built (no C compiler at install)")
+        pytest.skip("graph.constraints._kernels was not built (no C compiler at install)")
     texts = _benchmark_texts(benchmarks_dir) + OWN_TEXTS + ["", " ", "ÀÉÎ ÕÜ ŸÆ", "a\u0301b \U0001f600 x"]
     for text in texts:
         assert np.array_equal(langid.ngram_rows(text, compiled=True), langid.ngram_rows(text, compiled=False))
@@ -201,3 +203,37 @@ def test_chunked_trial_is_bit_identical_to_one_cumulative_sum(text: str, pos: in
         got, got_pos = langid._trial(draws, alpha, pos)
         assert got_pos == expected_pos
         assert np.array_equal(got, expected)
+
+
+def _langdetect_drops_latin(text: str) -> bool:
+    """langdetect's Detector.cleaning_text decision, computed with its own block lookup."""
+    from langdetect.utils.unicode_block import UNICODE_LATIN_EXTENDED_ADDITIONAL, unicode_block
+
+    latin = sum(1 for ch in text if "A" <= ch <= "z")
+    non_latin = sum(
+        1 for ch in text if ch >= "\u0300" and unicode_block(ch) != UNICODE_LATIN_EXTENDED_ADDITIONAL
+    )
+    return latin * 2 < non_latin
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.text(alphabet=st.sampled_from("abZ_[é\u0300\u1dff\u1e00\u1e9e\u1eff\u1f00ж中\U0001f600\U000e0001 "))
+)
+def test_latin_cleaning_rule_counts_as_langdetect_does(sample: str) -> None:
+    assert langid._clean_latin(sample) == _langdetect_drops_latin(sample)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(max_size=60))
+def test_prepared_text_equals_langdetect_cleaned_text(sample: str) -> None:
+    """Guards and the ASCII byte table change nothing: langdetect's cleaned text, each character
+    normalised as its NGram buffer does on the way in."""
+    from langdetect import detector_factory
+    from langdetect.utils.ngram import NGram
+
+    detector_factory.init_factory()
+    detector = Detector(detector_factory._factory)
+    detector.append(sample)
+    detector.cleaning_text()
+    assert langid.prepare(sample) == "".join(NGram.normalize(ch) for ch in detector.text)

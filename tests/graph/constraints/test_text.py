@@ -7,6 +7,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from nltk.tokenize.destructive import NLTKWordTokenizer
 
 from graph.constraints import text
@@ -51,3 +53,35 @@ def test_alternation_is_not_built_where_it_could_differ() -> None:
     assert text._alternation([re.compile(r"(a)\1"), re.compile("b")]) is None  # back-reference
     both = text._alternation([re.compile("(?i)ab"), re.compile("(?i)c(d)")])
     assert both is not None and both.search("xCD") and not both.search("ac")
+
+
+def _nltk_treebank_patterns() -> list[re.Pattern[str]]:
+    base = NLTKWordTokenizer
+    pairs = [*base.STARTING_QUOTES, *base.PUNCTUATION, base.PARENS_BRACKETS, base.DOUBLE_DASHES]
+    return [text._stdlib(pattern) for pattern, _ in [*pairs, *base.ENDING_QUOTES]]
+
+
+def test_every_guard_names_an_nltk_pattern_and_every_pattern_but_whitespace_has_one() -> None:
+    patterns = {p.pattern for p in _nltk_treebank_patterns()}
+    assert set(text.TREEBANK_NEEDS) <= patterns
+    assert patterns - set(text.TREEBANK_NEEDS) == {r"\s+"}
+
+
+GUARD_ALPHABET = (
+    "".join(sorted(set("".join(text.TREEBANK_NEEDS.values())))) + "aZ9 \t\n.'\"`sStTmMdDnNlLrRvVeE"
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(alphabet=GUARD_ALPHABET, max_size=12))
+def test_a_pattern_matches_only_text_holding_a_character_its_guard_needs(sample: str) -> None:
+    for pattern in _nltk_treebank_patterns():
+        needs = text.TREEBANK_NEEDS.get(pattern.pattern)
+        if needs is not None and pattern.search(sample):
+            assert any(ch in sample for ch in needs), (pattern.pattern, sample)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(alphabet=GUARD_ALPHABET + "bcxyz,:;()", max_size=40))
+def test_guarded_tokenizer_equals_nltk_on_generated_punctuation(sample: str) -> None:
+    assert list(text._treebank.tokenize(sample)) == NLTKWordTokenizer().tokenize(sample)

@@ -1,11 +1,14 @@
-/* langdetect's n-gram extraction and seeded random walk, compiled.
+/* The checkers' hot loops, compiled: langdetect's n-gram extraction and seeded random walk, and
+ * the official word count.
  *
- * Why: seeded language detection was half of verification's CPU time, and most of it was numpy
- * call overhead on small arrays. This module does the same work in plain loops, with
- * langdetect's own float arithmetic (multiply in one n-gram per draw, normalise every fifth draw
- * with Python's sum()), so its answers are langdetect's, not an approximation of them.
- * langid.py calls it when it was built and keeps its numpy path otherwise;
- * tests/graph/constraints/test_langid.py checks both against the langdetect package.
+ * Why: seeded language detection was half of verification's CPU time, most of it numpy call
+ * overhead on small arrays. This module does the same work in plain loops, with langdetect's own
+ * float arithmetic (multiply in one n-gram per draw, normalise every fifth draw with Python's
+ * sum()), so its answers are langdetect's, not an approximation of them. The word count is
+ * `len(re.findall(r"\w+", text))` without building the list, using the same character test as
+ * the re module's \w.
+ * The Python callers (langid.py, text.py) use it when it was built and keep their pure paths
+ * otherwise; the tests check both paths against the reference packages.
  *
  * Inputs are buffers (numpy arrays or bytes) read through the buffer protocol, so building it
  * needs only Python's headers, not numpy's.
@@ -231,7 +234,26 @@ done:
     return result;
 }
 
+/* Runs of \w characters: the re module's Unicode \w is Py_UNICODE_ISALNUM or '_'. */
+static PyObject *count_words(PyObject *Py_UNUSED(self), PyObject *arg) {
+    if (!PyUnicode_Check(arg)) {
+        PyErr_SetString(PyExc_TypeError, "count_words: expected str");
+        return NULL;
+    }
+    Py_ssize_t length = PyUnicode_GET_LENGTH(arg), count = 0;
+    int kind = PyUnicode_KIND(arg), in_word = 0;
+    const void *data = PyUnicode_DATA(arg);
+    for (Py_ssize_t i = 0; i < length; i++) {
+        Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+        int word = ch == '_' || Py_UNICODE_ISALNUM(ch);
+        count += word && !in_word;
+        in_word = word;
+    }
+    return PyLong_FromSsize_t(count);
+}
+
 static PyMethodDef methods[] = {
+    {"count_words", count_words, METH_O, "count_words(text) -> len(re.findall(r'\\w+', text))"},
     {"gram_table", gram_table, METH_VARARGS, "gram_table(keys, rows) -> bytes: the n-gram hash table"},
     {"ngram_rows", ngram_rows, METH_VARARGS, "ngram_rows(prepared, table) -> bytes of int64 profile rows"},
     {"walk", walk, METH_VARARGS,
@@ -239,6 +261,6 @@ static PyMethodDef methods[] = {
     {NULL, NULL, 0, NULL},
 };
 
-static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_langwalk", NULL, -1, methods, NULL, NULL, NULL, NULL};
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_kernels", NULL, -1, methods, NULL, NULL, NULL, NULL};
 
-PyMODINIT_FUNC PyInit__langwalk(void) { return PyModule_Create(&module); }
+PyMODINIT_FUNC PyInit__kernels(void) { return PyModule_Create(&module); }

@@ -1,4 +1,4 @@
-"""Types of the compiled module (``_langwalk.c``); arrays are read through the buffer protocol."""
+"""Types of the compiled module (``_kernels.c``); arrays are read through the buffer protocol."""
 
 from typing import Any, TypeAlias
 
@@ -7,6 +7,7 @@ from typing_extensions import Buffer
 
 _Buf: TypeAlias = Buffer | np.ndarray[Any, Any]
 
+def count_words(text: str, /) -> int: ...
 def gram_table(keys: _Buf, rows: _Buf, /) -> bytes: ...
 def ngram_rows(prepared: str, table: _Buf, /) -> bytes: ...
 def walk(
