@@ -16,7 +16,7 @@ from graph.constraints.base import (
     relation_text,
 )
 from graph.constraints.registry import register
-from graph.constraints.text import detect_language, word_tokens
+from graph.constraints.text import capital_words, detect_language
 
 
 def _first_offender(response: str, want_upper: bool) -> str:
@@ -99,7 +99,7 @@ class CapitalWordFrequency(Constraint[CapitalFrequencyParams]):
 
     def _check(self, response: str) -> CheckResult:
         p = self.params
-        capitals = [w for w in word_tokens(response) if w.isupper()]
+        capitals = capital_words(response)
         count = len(capitals)
         if compare(count, p.capital_relation, p.capital_frequency):
             return self.result(True, "", count)

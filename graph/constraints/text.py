@@ -184,6 +184,19 @@ def word_tokens(text: str) -> tuple[str, ...]:
     return tuple(token for sentence in split_sentences(text) for token in _sentence_tokens(sentence))
 
 
+@lru_cache(maxsize=16384)
+def _sentence_capitals(sentence: str) -> tuple[str, ...]:
+    return tuple(token for token in _sentence_tokens(sentence) if token.isupper())
+
+
+def capital_words(text: str) -> tuple[str, ...]:
+    """The tokens of ``word_tokens`` written entirely in capitals (the official capital-word count).
+
+    Memoised per sentence like the tokens, so loose variants only re-join short tuples.
+    """
+    return tuple(word for sentence in split_sentences(text) for word in _sentence_capitals(sentence))
+
+
 @lru_cache(maxsize=512)
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code from seeded langdetect, or None where it finds no features.
@@ -206,5 +219,6 @@ def clear_caches() -> None:
     split_sentences.cache_clear()
     _punkt.clear()
     _sentence_tokens.cache_clear()
+    _sentence_capitals.cache_clear()
     detect_language.cache_clear()
     langid.clear_caches()

@@ -75,3 +75,10 @@ def test_forbidden_words_still_found_in_non_ascii_text() -> None:
     assert not constraint.check("The \u212aIT is here, café.").passed  # the Kelvin sign matches k
     assert not constraint.check("The KIT is here.").passed
     assert constraint.check("The kitten is here.").passed
+
+
+@pytest.mark.benchmarks
+def test_capital_words_are_the_upper_case_word_tokens(fci_rows: list[dict[str, object]]) -> None:
+    for row in fci_rows[::3]:
+        response = str(row["response"])
+        assert text.capital_words(response) == tuple(w for w in text.word_tokens(response) if w.isupper())
