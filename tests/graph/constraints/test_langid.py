@@ -237,3 +237,11 @@ def test_prepared_text_equals_langdetect_cleaned_text(sample: str) -> None:
     detector.append(sample)
     detector.cleaning_text()
     assert langid.prepare(sample) == "".join(NGram.normalize(ch) for ch in detector.text)
+
+
+def test_latin_extended_additional_bounds_are_langdetects() -> None:
+    from langdetect.utils import unicode_block as blocks
+
+    (bounds,) = [b[1:] for b in blocks._unicode_blocks if b[0] == blocks.UNICODE_LATIN_EXTENDED_ADDITIONAL]
+    assert bounds == langid.LATIN_EXTENDED_ADDITIONAL
+    assert langid._NON_LATIN.pattern == f"[^\x00-\u02ff{chr(bounds[0])}-{chr(bounds[1])}]"
