@@ -30,3 +30,18 @@ def ifeval_sets(
 @pytest.fixture(scope="session")
 def fci_rows(benchmarks_dir: Path) -> list[dict[str, Any]]:
     return read_jsonl(benchmarks_dir / "fci" / "llama2_checked.jsonl")
+
+
+def benchmark_response_variants(benchmarks_dir: Path) -> list[str]:
+    """Every distinct benchmark response and loose variant (IFEval GPT-4 and Llama, FCI), in order."""
+    from graph.constraints.verify import loose_variants
+
+    texts: dict[str, None] = {}
+    for name in (
+        "ifeval/responses_gpt4.jsonl",
+        "ifeval/responses_llama31_8b.jsonl",
+        "fci/llama2_checked.jsonl",
+    ):
+        for row in read_jsonl(benchmarks_dir / name):
+            texts.update(dict.fromkeys(loose_variants(row["response"])))
+    return list(texts)

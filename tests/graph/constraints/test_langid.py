@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +14,7 @@ from langdetect.detector import Detector
 from langdetect.lang_detect_exception import LangDetectException
 
 from graph.constraints import langid
-from graph.constraints.verify import loose_variants
+from tests.graph.constraints.conftest import benchmark_response_variants
 
 OWN_TEXTS = [
     "The quick brown fox jumps over the lazy dog near the river bank.",
@@ -77,16 +76,7 @@ def path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str
 
 
 def _benchmark_texts(benchmarks_dir: Path) -> list[str]:
-    texts: list[str] = []
-    for name in (
-        "ifeval/responses_gpt4.jsonl",
-        "ifeval/responses_llama31_8b.jsonl",
-        "fci/llama2_checked.jsonl",
-    ):
-        with (benchmarks_dir / name).open() as handle:
-            for line in handle:
-                texts.extend(v for v in loose_variants(json.loads(line)["response"]) if v.strip())
-    unique = list(dict.fromkeys(texts))
+    unique = [t for t in benchmark_response_variants(benchmarks_dir) if t.strip()]
     return unique[::12]  # ~1,500 texts: every script and length the data has, in bounded time
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import punkt
@@ -12,7 +11,7 @@ from hypothesis import strategies as st
 
 from graph.constraints import sentences, text
 from graph.constraints.sentences import MemoPunkt
-from graph.constraints.verify import loose_variants
+from tests.graph.constraints.conftest import benchmark_response_variants
 
 TRICKY = [
     "",
@@ -110,15 +109,7 @@ def test_memo_stays_bounded() -> None:
 
 @pytest.mark.benchmarks
 def test_same_sentences_on_every_benchmark_response_and_loose_variant(benchmarks_dir: Path) -> None:
-    samples: set[str] = set()
-    for name in (
-        "ifeval/responses_gpt4.jsonl",
-        "ifeval/responses_llama31_8b.jsonl",
-        "fci/llama2_checked.jsonl",
-    ):
-        with (benchmarks_dir / name).open() as handle:
-            for line in handle:
-                samples.update(loose_variants(json.loads(line)["response"]))
+    samples = benchmark_response_variants(benchmarks_dir)
     assert len(samples) > 10000
     text.clear_caches()
     assert [s[:60] for s in samples if text._punkt.tokenize(s) != punkt.sent_tokenize(s)] == []

@@ -9,6 +9,10 @@ from typing import Any
 
 import pytest
 
+from service.bulk.readers import InputSource
+from service.bulk.runner import BulkRun, Process, select
+from service.store.db import Store
+
 
 def needs_teacher(index: int) -> dict[str, Any]:
     """A row failing ``keywords:existence`` (no mechanical repair): one teacher call fixes it."""
@@ -62,3 +66,17 @@ def ray_local() -> Iterator[str]:
         yield ray.get_runtime_context().gcs_address
     finally:
         ray.shutdown()
+
+
+async def run_then_resume(
+    process: Process, source: InputSource, output: Path, store: Store, *, first: int, total: int
+) -> list[str]:
+    """Run the first ``first`` records, then the whole source again: the second run must skip
+    exactly those and process the rest. Returns the record ids the store then holds."""
+    started = await BulkRun(process, output, store=store, concurrency=8).run(
+        select(source, limit=first, shuffle=False, seed=0)
+    )
+    assert started.processed == first
+    resumed = await BulkRun(process, output, store=store, concurrency=8).run(iter(source))
+    assert resumed.skipped == first and resumed.processed == total - first
+    return [c.result.id async for c in store.iter_corrections()]

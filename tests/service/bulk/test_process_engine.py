@@ -18,10 +18,17 @@ from service.bulk.process_engine import ProcessExecutor
 from service.bulk.ratelimit import RateLimit
 from service.bulk.readers import InputSource
 from service.bulk.records import BulkRecord
-from service.bulk.runner import BulkRun, select
+from service.bulk.runner import BulkRun
 from service.bulk.work import WorkConfig
 from service.store.db import Store
-from tests.service.bulk.conftest import needs_teacher, passing, read_rows, rule_fixable, write_jsonl
+from tests.service.bulk.conftest import (
+    needs_teacher,
+    passing,
+    read_rows,
+    rule_fixable,
+    run_then_resume,
+    write_jsonl,
+)
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -41,13 +48,7 @@ async def test_worker_processes_resume_exactly_once(tmp_path: Path, teacher_serv
     executor = ProcessExecutor(WorkConfig(namespace="proc-run", teacher=teacher_config(url)), workers=2)
     await executor.start()
     try:
-        first = await BulkRun(executor, output, store=store, concurrency=8).run(
-            select(source, limit=17, shuffle=False, seed=0)
-        )
-        assert first.processed == 17
-        second = await BulkRun(executor, output, store=store, concurrency=8).run(iter(source))
-        assert second.skipped == 17 and second.processed == 25
-        stored = [c.result.id async for c in store.iter_corrections()]
+        stored = await run_then_resume(executor, source, output, store, first=17, total=42)
     finally:
         await executor.stop()
         await store.close()

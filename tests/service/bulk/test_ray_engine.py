@@ -13,10 +13,10 @@ from graph.teacher import TeacherConfig
 from service.bulk.ratelimit import RateLimit
 from service.bulk.ray_engine import RayExecutor, RayOptions
 from service.bulk.readers import InputSource
-from service.bulk.runner import BulkRun, select
+from service.bulk.runner import BulkRun
 from service.bulk.work import WorkConfig
 from service.store.db import Store
-from tests.service.bulk.conftest import needs_teacher, passing, read_rows, write_jsonl
+from tests.service.bulk.conftest import needs_teacher, passing, read_rows, run_then_resume, write_jsonl
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -32,13 +32,7 @@ async def test_ray_engine_resumes_exactly_once(tmp_path: Path, ray_local: str, t
     executor = RayExecutor(config, RayOptions(actors=2), concurrency=8)
     executor.start()
     try:
-        first = await BulkRun(executor, output, store=store, concurrency=8).run(
-            select(source, limit=15, shuffle=False, seed=0)
-        )
-        assert first.processed == 15
-        second = await BulkRun(executor, output, store=store, concurrency=8).run(iter(source))
-        assert second.skipped == 15 and second.processed == 25
-        stored = [c.result.id async for c in store.iter_corrections()]
+        stored = await run_then_resume(executor, source, output, store, first=15, total=40)
     finally:
         executor.stop()
         await store.close()
