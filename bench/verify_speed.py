@@ -57,16 +57,14 @@ def main() -> None:
     args = parser.parse_args()
 
     t0 = time.process_time()
-    from graph.constraints import langid, text
+    from graph.constraints import compiled, langid, text
     from graph.constraints.scoring import headline, score_row
 
     import_s = time.process_time() - t0
     if args.reference_langdetect:
         langid.detect = _langdetect_seeded
     if args.pure_python:
-        langid.COMPILED = False
-        setattr(text, "_kernels", None)  # noqa: B010 (the module's private switch)
-    compiled = langid.COMPILED and getattr(text, "_kernels", None) is not None
+        compiled.ENABLED = False
     rows = load(args.benchmarks)
 
     def one_pass() -> float:
@@ -85,7 +83,7 @@ def main() -> None:
         warm.append(one_pass())
     detector = "langdetect package (reference)" if args.reference_langdetect else "followfix langid"
     print(f"responses: {len(rows)} (IFEval GPT-4), strict + loose; language detection: {detector}")
-    print(f"compiled kernels: {'used' if compiled else 'not used (pure-Python paths)'}")
+    print(f"compiled kernels: {'used' if compiled.ENABLED else 'not used (pure-Python paths)'}")
     print("times are CPU seconds of this process (time.process_time)")
     print(f"import of the library: {import_s:.3f} s")
     print(f"cold (first pass in process): {cold:.4f} s")

@@ -7,7 +7,7 @@ replays it: it reads Mersenne Twister words from one precomputed stream and repr
 
 Two implementations of the extraction and the walk, with the same answers:
 
-- ``_kernels`` (C, built at install where a compiler exists): langdetect's own loops and float
+- ``_kernels`` (C, built at install where a compiler exists; see ``compiled``): langdetect's own loops and float
   arithmetic, products and all; about 20x faster than the numpy path on short texts.
 - numpy (always available): n-gram extraction vectorised over the text, each trial's products as
   a cumulative sum of logarithms.
@@ -30,16 +30,10 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from graph.constraints import compiled
 from graph.constraints.langprofiles import CP_BITS, profiles
 
-try:
-    from graph.constraints import _kernels
-except ImportError:  # installed without a C compiler: the numpy path below does the work
-    _kernels = None  # type: ignore[assignment]
-
-__all__ = ["COMPILED", "clear_caches", "detect", "ngram_ids", "prepare", "profiles"]
-
-COMPILED = _kernels is not None
+__all__ = ["clear_caches", "detect", "ngram_ids", "prepare", "profiles"]
 
 ALPHA, ALPHA_WIDTH, N_TRIAL = 0.5, 0.05, 7
 ITERATION_LIMIT, PROB_THRESHOLD, CONV_THRESHOLD, BASE_FREQ = 1000, 0.1, 0.99999, 10000
@@ -174,7 +168,7 @@ def _is_upper(prepared: str, code_points: NDArray[np.int64]) -> NDArray[np.bool_
 def _gram_table() -> bytes:
     """The compiled path's hash table of profile n-gram keys (built once per process)."""
     prof = profiles()
-    return _kernels.gram_table(prof.sorted_keys, prof.key_order)
+    return compiled.kernels.gram_table(prof.sorted_keys, prof.key_order)
 
 
 def ngram_ids(text: str) -> list[int]:
@@ -183,8 +177,8 @@ def ngram_ids(text: str) -> list[int]:
     return rows
 
 
-def ngram_rows(text: str, compiled: bool | None = None) -> NDArray[np.int64]:
-    """``ngram_ids`` as an array, by the C path where built (``compiled`` forces one path).
+def ngram_rows(text: str, use_kernels: bool | None = None) -> NDArray[np.int64]:
+    """``ngram_ids`` as an array, by the C path where enabled (``use_kernels`` forces one path).
 
     langdetect's NGram buffer restarts after a space, so the grams ending at a character are
     slices of the text: always the character itself and the pair with its predecessor; the
@@ -193,8 +187,8 @@ def ngram_rows(text: str, compiled: bool | None = None) -> NDArray[np.int64]:
     extraction three shifted integer arrays instead of a per-character loop.
     """
     prepared = " " + prepare(text)
-    if COMPILED if compiled is None else compiled:
-        found = _kernels.ngram_rows(prepared, _gram_table())
+    if compiled.ENABLED if use_kernels is None else use_kernels:
+        found = compiled.kernels.ngram_rows(prepared, _gram_table())
         return np.frombuffer(found, dtype=np.int64)
     cps = np.frombuffer(prepared.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
     if len(cps) < 2:
@@ -332,7 +326,7 @@ _memo_lock = threading.Lock()
 
 def _walk(rows: NDArray[np.int64], seed: int) -> str:
     """langdetect's 7 seeded trials over the n-gram rows (stopping once the answer is settled)."""
-    best, probability = (_walk_compiled if COMPILED else _walk_numpy)(rows, seed)
+    best, probability = (_walk_compiled if compiled.ENABLED else _walk_numpy)(rows, seed)
     return profiles().langs[best] if probability > PROB_THRESHOLD else "unknown"
 
 
@@ -342,7 +336,9 @@ def _walk_compiled(rows: NDArray[np.int64], seed: int, all_trials: bool = False)
     stream, end = _stream(seed), _FIRST_WORDS
     while True:
         words = stream.upto(end)
-        found = _kernels.walk(rows, words, prof.data, prof.cols, prof.ptr, len(prof.langs), all_trials)
+        found = compiled.kernels.walk(
+            rows, words, prof.data, prof.cols, prof.ptr, len(prof.langs), all_trials
+        )
         if found is not None:
             return found
         end = 2 * len(words)

@@ -16,12 +16,7 @@ from typing import Any
 
 from nltk.tokenize.destructive import NLTKWordTokenizer
 
-from graph.constraints import langid
-
-try:
-    from graph.constraints import _kernels
-except ImportError:  # installed without a C compiler: pure-Python paths
-    _kernels = None  # type: ignore[assignment]
+from graph.constraints import compiled, langid
 from graph.constraints.sentences import MemoPunkt
 
 LANGDETECT_SEED = 0
@@ -153,8 +148,8 @@ def count_words(text: str) -> int:
 
     Counted by the compiled kernel where it was built (the same character test, no list).
     """
-    if _kernels is not None:
-        return _kernels.count_words(text)
+    if compiled.ENABLED:
+        return compiled.kernels.count_words(text)
     return len(_WORD_RE.findall(text))
 
 

@@ -13,7 +13,7 @@ from langdetect import detect as langdetect_detect
 from langdetect.detector import Detector
 from langdetect.lang_detect_exception import LangDetectException
 
-from graph.constraints import langid
+from graph.constraints import compiled, langid
 from tests.graph.constraints.conftest import benchmark_response_variants
 
 OWN_TEXTS = [
@@ -61,16 +61,16 @@ def test_ngram_extraction_matches_langdetect() -> None:
 
 
 needs_compiled = pytest.mark.skipif(
-    not langid.COMPILED, reason="graph.constraints._kernels was not built (no C compiler at install)"
+    not compiled.BUILT, reason="graph.constraints._kernels was not built (no C compiler at install)"
 )
 
 
 @pytest.fixture(params=["compiled", "numpy"])
 def path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """Run a test once per implementation of extraction and walk (the C one where it was built)."""
-    if request.param == "compiled" and not langid.COMPILED:
+    if request.param == "compiled" and not compiled.BUILT:
         pytest.skip("graph.constraints._kernels was not built (no C compiler at install)")
-    monkeypatch.setattr(langid, "COMPILED", request.param == "compiled")
+    monkeypatch.setattr(compiled, "ENABLED", request.param == "compiled")
     langid.clear_caches()
     return str(request.param)
 
@@ -97,11 +97,13 @@ def test_same_answers_on_benchmark_responses_and_their_loose_variants(
 
 @pytest.mark.benchmarks
 def test_compiled_extraction_equals_numpy_extraction(benchmarks_dir: Path) -> None:
-    if not langid.COMPILED:
+    if not compiled.BUILT:
         pytest.skip("graph.constraints._kernels was not built (no C compiler at install)")
     texts = _benchmark_texts(benchmarks_dir) + OWN_TEXTS + ["", " ", "ÀÉÎ ÕÜ ŸÆ", "a\u0301b \U0001f600 x"]
     for text in texts:
-        assert np.array_equal(langid.ngram_rows(text, compiled=True), langid.ngram_rows(text, compiled=False))
+        assert np.array_equal(
+            langid.ngram_rows(text, use_kernels=True), langid.ngram_rows(text, use_kernels=False)
+        )
 
 
 def _langdetect_probabilities(text: str) -> list[float]:
@@ -121,7 +123,7 @@ def _langdetect_probabilities(text: str) -> list[float]:
 def test_compiled_walk_reproduces_langdetect_probabilities_bit_for_bit(text: str) -> None:
     """With every trial run, the C walk's top probability is langdetect's own float, not a near one."""
     expected = _langdetect_probabilities(text)
-    best, probability = langid._walk_compiled(langid.ngram_rows(text, compiled=True), 0, all_trials=True)
+    best, probability = langid._walk_compiled(langid.ngram_rows(text, use_kernels=True), 0, all_trials=True)
     assert best == expected.index(max(expected))
     assert probability == expected[best]
 
