@@ -1,4 +1,4 @@
-"""The verifiable-constraint library: IFEval's 25 instruction types, checked exactly as officially.
+"""The verifiable-constraint library: IFEval's 25 and IFBench's 58 instruction types, checked as officially.
 
 Importing this package registers every constraint family.
 """
@@ -8,6 +8,7 @@ from graph.constraints import (  # noqa: F401  (imported for registration)
     combination,
     content,
     format,
+    ifbench,
     keywords,
     language,
     length,
