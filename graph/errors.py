@@ -59,5 +59,10 @@ class StoreError(FollowfixError):
     """The correction store failed (unreachable, migration failed, a write exhausted its retries)."""
 
 
+class StoreDataError(StoreError, InputFormatError):
+    """The database refused a value for what it is (NUL on PostgreSQL, an unencodable string):
+    a permanent input error (4xx, never retried), not an outage."""
+
+
 class RecorderStoppedError(StoreError):
     """A record was submitted to a recorder that is not running (not started, or stopping)."""
