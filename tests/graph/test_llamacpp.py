@@ -5,10 +5,13 @@ not the quality of its edits.
 """
 
 import importlib.util
+import signal
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -32,10 +35,41 @@ def smollm2_gguf() -> Path:
     return found[0]
 
 
+@dataclass
+class LlamaServer:
+    """A running llama_cpp.server and what explains its death: exit status and log tail."""
+
+    url: str
+    process: subprocess.Popen[bytes]
+    log_path: Path
+
+    def death(self) -> str | None:
+        """Why the server is gone (exit status or signal, last log lines), or None while it runs."""
+        code = self.process.poll()
+        if code is None:
+            return None
+        how = f"signal {signal.Signals(-code).name}" if code < 0 else f"exit status {code}"
+        tail = self.log_path.read_text(encoding="utf-8", errors="replace").splitlines()[-LOG_TAIL:]
+        return f"llama_cpp.server died ({how}); last {len(tail)} log lines:\n" + "\n".join(tail)
+
+    @contextmanager
+    def watched(self) -> Iterator[None]:
+        """Fail with the server's own cause when it died, whatever the client saw (e.g. a bare connection error)."""
+        try:
+            yield
+        finally:
+            if (cause := self.death()) is not None:
+                pytest.fail(cause)
+
+
+LOG_TAIL = 40
+
+
 @pytest.fixture(scope="module")
-def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LlamaServer]:
     port = free_port()
-    log = (tmp_path_factory.mktemp("llama") / "server.log").open("w")
+    log_path = tmp_path_factory.mktemp("llama") / "server.log"
+    log = log_path.open("w")
     command = [
         sys.executable,
         "-m",
@@ -47,34 +81,50 @@ def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     ]
     command += ["--host", "127.0.0.1", "--port", str(port), "--n_ctx", "2048", "--n_threads", "2"]
     process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/v1"
+    server = LlamaServer(f"http://127.0.0.1:{port}/v1", process, log_path)
     try:
         deadline = time.monotonic() + 120
         while True:
-            assert process.poll() is None, f"llama_cpp.server exited: see {log.name}"
+            if (cause := server.death()) is not None:
+                pytest.fail(cause)
             try:
-                if httpx.get(f"{url}/models", timeout=1).status_code == 200:
+                if httpx.get(f"{server.url}/models", timeout=1).status_code == 200:
                     break
             except httpx.TransportError:
                 pass
             assert time.monotonic() < deadline, "llama_cpp.server did not start in 120 s"
             time.sleep(0.5)
-        yield url
+        yield server
     finally:
         process.terminate()
         process.wait(timeout=30)
         log.close()
 
 
-async def test_loop_against_llama_cpp_server(llama_server: str) -> None:
-    teacher = TeacherConfig(model="smollm2", base_url=llama_server, max_tokens=64, timeout_s=120)
+def test_server_death_is_reported_with_status_and_log(tmp_path: Path) -> None:
+    """A dead server is explained by its exit status and log tail, not by the client's error."""
+    log_path = tmp_path / "server.log"
+    with log_path.open("w") as log:
+        script = "import os, sys; print('loading model'); print('ggml: fault', flush=True); os.kill(os.getpid(), 11)"
+        process = subprocess.Popen([sys.executable, "-c", script], stdout=log, stderr=subprocess.STDOUT)
+        process.wait(timeout=30)
+    server = LlamaServer("http://127.0.0.1:1/v1", process, log_path)
+    cause = server.death()
+    assert cause is not None and "signal SIGSEGV" in cause and "ggml: fault" in cause
+    with pytest.raises(pytest.fail.Exception, match="SIGSEGV"), server.watched():
+        httpx.get(server.url, timeout=1)
+
+
+async def test_loop_against_llama_cpp_server(llama_server: LlamaServer) -> None:
+    teacher = TeacherConfig(model="smollm2", base_url=llama_server.url, max_tokens=64, timeout_s=120)
     constraints = [{"id": "keywords:existence", "kwargs": {"keywords": ["banana"]}}]
     response = "Apples are red, and pears are green.\nBoth are fruit."
     # one call (the token budget blocks a second), no stricter retry: keeps this test near a minute
     context = RunContext(
         strategy="teacher", teacher=teacher, max_rounds=1, max_edit_ratio=1.0, max_tokens_budget=1
     )
-    result = await correct("Write two sentences about fruit.", response, constraints, context=context)
+    with llama_server.watched():
+        result = await correct("Write two sentences about fruit.", response, constraints, context=context)
 
     assert result.usage.calls == 1 and result.usage.attempts >= result.usage.calls
     assert result.usage.prompt_tokens > 100 and result.usage.completion_tokens > 0
