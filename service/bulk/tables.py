@@ -24,6 +24,8 @@ jobs = Table(
     Column("error", Text, nullable=True),
 )
 
+# AUTOINCREMENT on SQLite (migration 0004): a plain INTEGER PRIMARY KEY reuses the largest seq
+# after a delete, so a late ack could delete a newer item; PostgreSQL's identity never reuses one.
 collect_queue = Table(
     "collect_queue",
     metadata,
@@ -34,6 +36,25 @@ collect_queue = Table(
     Column("claimed_by", String(64), nullable=True),
     Column("claimed_until", UTCDateTime(), nullable=True),
     Column("attempts", Integer, nullable=False, default=0),
+    # A fresh random token per claim: an ack or a fail only touches the claim it came from.
+    Column("token", String(32), nullable=True),
+    sqlite_autoincrement=True,
+)
+
+# Items a worker could not finish (an exception, a permanent error, too many claims): kept with
+# the reason, listed by ``GET /v1/collect/dead``, never retried on their own.
+collect_dead = Table(
+    "collect_dead",
+    metadata,
+    Column("seq", SeqType, primary_key=True, autoincrement=True),
+    Column("item_id", String(64), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("failed_at", UTCDateTime(), nullable=False),
+    Column("payload", JsonType, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("attempts", Integer, nullable=False),
+    sqlite_autoincrement=True,
 )
 
 Index("ix_collect_queue_claimed_until_seq", collect_queue.c.claimed_until, collect_queue.c.seq)
+Index("ix_collect_dead_failed_at", collect_dead.c.failed_at)
