@@ -11,8 +11,13 @@ import asyncio
 import email.utils
 import random
 import time
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
+
+T = TypeVar("T")
 
 RETRYABLE_STATUS = frozenset({408, 409, 429})
 
@@ -23,6 +28,7 @@ class EndpointStatusError(Exception):
     def __init__(self, status_code: int, message: str, headers: Mapping[str, str] | None = None) -> None:
         super().__init__(f"HTTP {status_code}: {message}")
         self.status_code = status_code
+        self.body = message
         self.headers: Mapping[str, str] = dict(headers or {})
 
 
@@ -93,3 +99,45 @@ def backoff_s(attempt: int, initial_s: float, max_s: float, rng: random.Random |
     """Exponential backoff with full jitter on top: initial * 2**(attempt-1) + U(0, initial)."""
     jitter = (rng or random).uniform(0.0, initial_s)
     return float(min(max_s, initial_s * (2 ** max(0, attempt - 1)) + jitter))
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """How patiently one endpoint is called: per-attempt timeout, retries, backoff bounds."""
+
+    timeout_s: float = 60.0
+    max_retries: int = 4
+    backoff_initial_s: float = 0.5
+    backoff_max_s: float = 20.0
+    retry_after_max_s: float = 60.0
+
+
+class Retrier:
+    """Runs one logical call through tenacity and counts its attempts (usage counts every attempt,
+    failed ones included, so ``attempts`` stays readable after the call raised)."""
+
+    def __init__(self, policy: RetryPolicy) -> None:
+        self.policy = policy
+        self.attempts = 0
+
+    def _wait(self, state: RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome else None
+        asked = retry_after_s(exc) if exc is not None else None
+        if asked is not None:
+            return min(asked, self.policy.retry_after_max_s)
+        return backoff_s(state.attempt_number, self.policy.backoff_initial_s, self.policy.backoff_max_s)
+
+    async def __call__(self, attempt: Callable[[], Awaitable[T]]) -> T:
+        """``attempt()`` until it succeeds, fails for good, or retries run out (the last error is raised)."""
+        retrying = AsyncRetrying(
+            retry=retry_if_exception(is_retryable),
+            stop=stop_after_attempt(self.policy.max_retries + 1),
+            wait=self._wait,
+            reraise=True,
+        )
+        async for state in retrying:
+            with state:
+                self.attempts += 1
+                async with asyncio.timeout(self.policy.timeout_s):
+                    result = await attempt()
+        return result
