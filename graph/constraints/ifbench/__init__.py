@@ -4,3 +4,10 @@ Importing this package registers every IFBench family (count, ratio, words, sent
 repeat, custom). Shared text helpers (IFBench's words, sentences, loose variants) live in
 ``common``.
 """
+
+from graph.constraints.ifbench import (  # noqa: F401  (imported for registration)
+    count,
+    positions,
+    ratio,
+    words,
+)

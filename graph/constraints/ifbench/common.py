@@ -34,6 +34,11 @@ def delete_punctuation(value: str) -> str:
     return value.translate(_DELETE_PUNCTUATION)
 
 
+def listed(prose: str) -> list[str]:
+    """The words of a list written as prose (official word lists read better that way)."""
+    return prose.split()
+
+
 def whitespace_words(value: str) -> list[str]:
     """``value.split()``: runs of non-whitespace, punctuation included."""
     return value.split()
