@@ -9,13 +9,15 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic_settings import NoDecode, SettingsConfigDict
+
+from service.proxy.settings import ProxySettings
 
 Strategy = Literal["hybrid", "teacher", "rules"]
 Extractor = Literal["rules", "llm", "hybrid"]
 
 
-class Settings(BaseSettings):
+class Settings(ProxySettings):
     """Everything the service reads from its environment; nothing else reads environment variables."""
 
     model_config = SettingsConfigDict(
