@@ -13,6 +13,7 @@ from typing import Annotated, Any, ClassVar, Generic, Literal, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
 
+from graph.constraints.normalize import normalize_kwargs
 from graph.errors import ConstraintParamError
 
 Relation = Literal["less than", "at least"]
@@ -77,6 +78,7 @@ class Constraint(ABC, Generic[P]):
     def from_kwargs(cls, kwargs: Mapping[str, Any] | None) -> Constraint[Any]:
         """Validate IFEval kwargs (``None`` values mean "unused", as in IFBench rows)."""
         cleaned = {key: value for key, value in (kwargs or {}).items() if value is not None}
+        cleaned = normalize_kwargs(cls.id, cleaned)  # as the official build_description does
         try:
             params = cls.params_model.model_validate(cleaned)
         except ValidationError as exc:
