@@ -30,6 +30,10 @@ class ConstraintParamError(ConstraintError):
     """A kwarg is missing, has the wrong type, or an invalid value."""
 
 
+class PatternBudgetError(ConstraintParamError):
+    """A regex kwarg needs more matching time than one verification may spend (a runaway pattern)."""
+
+
 class DuplicateConstraintError(ConstraintError):
     """Two classes tried to register the same id (a programming error, caught at import)."""
 

@@ -3,26 +3,29 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any, ClassVar
 
 from pydantic import Field, field_validator
 
 from graph.constraints.base import CheckResult, Constraint, Params
+from graph.constraints.patterns import KwargPattern
 from graph.constraints.registry import register
 
 PLACEHOLDER = re.compile(r"\[.*?\]")
 POSTSCRIPT_FILLER = "I hope this helps."
 
 
-def postscript_pattern(marker: str) -> re.Pattern[str]:
-    """The official patterns: P.S. and P.P.S tolerate a space after each dot; others are regexes."""
+@lru_cache(maxsize=1024)
+def postscript_pattern(marker: str) -> re.Pattern[str] | KwargPattern:
+    """The official patterns: P.S. and P.P.S tolerate a space after each dot; others are regexes
+    (time-bounded: see ``graph.constraints.patterns``)."""
     if marker == "P.P.S":
-        pattern = r"\s*p\.\s?p\.\s?s.*$"
-    elif marker == "P.S.":
-        pattern = r"\s*p\.\s?s\..*$"
-    else:
-        pattern = r"\s*" + marker.lower() + r".*$"
-    return re.compile(pattern, re.MULTILINE)
+        return re.compile(r"\s*p\.\s?p\.\s?s.*$", re.MULTILINE)
+    if marker == "P.S.":
+        return re.compile(r"\s*p\.\s?s\..*$", re.MULTILINE)
+    core = marker.lower()
+    return KwargPattern(r"\s*" + core + r".*$", field="postscript_marker", core=core, flags=re.MULTILINE)
 
 
 def insert_before_closing_quote(response: str, addition: str) -> str:

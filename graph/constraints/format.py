@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from typing import Any, ClassVar
 
 from pydantic import Field, field_validator
 
 from graph.constraints.base import CheckResult, Constraint, NoParams, Params
+from graph.constraints.bullets import exact_bullets
+from graph.constraints.layout import highlight
+from graph.constraints.patterns import KwargPattern
 from graph.constraints.registry import register
 
 STAR_BULLET = re.compile(r"^\s*\*[^\*].*$", re.MULTILINE)
@@ -30,6 +34,7 @@ class NumberBulletLists(Constraint[BulletParams]):
     id = "detectable_format:number_bullet_lists"
     params_model = BulletParams
     example: ClassVar[dict[str, Any]] = {"num_bullets": 3}
+    has_repair = True
 
     def describe(self) -> str:
         return f"Use exactly {self.params.num_bullets} markdown bullet points, such as:\n* point one\n* point two"
@@ -41,6 +46,10 @@ class NumberBulletLists(Constraint[BulletParams]):
         return self.result(
             False, f"has {count} bullet points (* or -); needs exactly {self.params.num_bullets}", count
         )
+
+    def _repair(self, response: str) -> str | None:
+        """Merge or split the response's own items and lines into exactly N bullets."""
+        return exact_bullets(response, self.params.num_bullets)
 
 
 @register
@@ -85,6 +94,7 @@ class NumberHighlightedSections(Constraint[HighlightParams]):
     id = "detectable_format:number_highlighted_sections"
     params_model = HighlightParams
     example: ClassVar[dict[str, Any]] = {"num_highlights": 2}
+    has_repair = True
 
     def describe(self) -> str:
         n = self.params.num_highlights
@@ -96,6 +106,10 @@ class NumberHighlightedSections(Constraint[HighlightParams]):
             return self.result(True, "", count)
         detail = f"has {count} *highlighted* sections; needs at least {self.params.num_highlights}"
         return self.result(False, detail, count)
+
+    def _repair(self, response: str) -> str | None:
+        """Highlight existing sentences (the shortest first): no new words."""
+        return highlight(response, self.params.num_highlights - count_highlights(response))
 
 
 class SectionsParams(Params):
@@ -112,6 +126,12 @@ class SectionsParams(Params):
         return value
 
 
+@lru_cache(maxsize=1024)
+def _section_pattern(spliter: str) -> KwargPattern:
+    """The official splitter regex, unescaped as the official checker has it (time-bounded)."""
+    return KwargPattern(r"\s?" + spliter + r"\s?\d+\s?", field="section_spliter", core=spliter)
+
+
 @register
 class MultipleSections(Constraint[SectionsParams]):
     """Counts splitter markers followed by a number (``SECTION 2``); the splitter is case-sensitive."""
@@ -121,8 +141,8 @@ class MultipleSections(Constraint[SectionsParams]):
     example: ClassVar[dict[str, Any]] = {"section_spliter": "SECTION", "num_sections": 3}
     has_repair = True
 
-    def _pattern(self) -> re.Pattern[str]:
-        return re.compile(r"\s?" + self.params.section_spliter + r"\s?\d+\s?")
+    def _pattern(self) -> KwargPattern:
+        return _section_pattern(self.params.section_spliter)
 
     def describe(self) -> str:
         p = self.params

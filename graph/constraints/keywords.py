@@ -1,7 +1,8 @@
 """keywords:* constraints: words that must, must not, or must often appear; letter counts.
 
-Keywords are used as regular expressions, case-insensitively, exactly as the official checker
-does (an invalid pattern falls back to a literal match instead of crashing).
+Keywords are used as regular expressions, case-insensitively, as the official checker does (an
+invalid pattern falls back to a literal match instead of crashing); matching is time-bounded
+(``graph.constraints.patterns``), so a runaway pattern is refused instead of freezing the process.
 """
 
 from __future__ import annotations
@@ -20,20 +21,22 @@ from graph.constraints.base import (
     compare,
     relation_text,
 )
+from graph.constraints.patterns import KwargPattern
 from graph.constraints.registry import register
 from graph.constraints.text import excerpt
 
 
 @lru_cache(maxsize=2048)
-def keyword_pattern(pattern: str, word_bounded: bool = False) -> re.Pattern[str]:
+def keyword_pattern(pattern: str, word_bounded: bool = False, *, field: str = "keyword") -> KwargPattern:
     """Compile a keyword as the official checker does, tolerating invalid regex syntax."""
     try:
         re.compile(pattern)
     except re.error:
         pattern = re.escape(pattern)
+    core = pattern
     if word_bounded:
         pattern = r"\b" + pattern + r"\b"
-    return re.compile(pattern, re.IGNORECASE)
+    return KwargPattern(pattern, field=field, core=core, flags=re.IGNORECASE)
 
 
 _PLAIN_ASCII = re.compile(r"[A-Za-z0-9' -]+")
@@ -73,7 +76,11 @@ class KeywordExistence(Constraint[ExistenceParams]):
         )
 
     def _check(self, response: str) -> CheckResult:
-        missing = [k for k in self.params.keywords if not keyword_pattern(k).search(response)]
+        missing = [
+            k
+            for i, k in enumerate(self.params.keywords)
+            if not keyword_pattern(k, field=f"keywords.{i}").search(response)
+        ]
         if missing:
             return self.result(False, "missing keywords: " + ", ".join(repr(k) for k in missing), missing)
         return self.result(True, "", [])
@@ -97,7 +104,7 @@ class KeywordFrequency(Constraint[FrequencyParams]):
 
     def _check(self, response: str) -> CheckResult:
         p = self.params
-        count = len(keyword_pattern(p.keyword).findall(response))
+        count = len(keyword_pattern(p.keyword, field="keyword").findall(response))
         if compare(count, p.relation, p.frequency):
             return self.result(True, "", count)
         return self.result(
@@ -126,10 +133,10 @@ class ForbiddenWords(Constraint[ForbiddenParams]):
     def _check(self, response: str) -> CheckResult:
         found = []
         lowered = response.lower() if response.isascii() else None
-        for word in self.params.forbidden_words:
+        for i, word in enumerate(self.params.forbidden_words):
             if lowered is not None and _cannot_occur(word, lowered):
                 continue
-            match = keyword_pattern(word, word_bounded=True).search(response)
+            match = keyword_pattern(word, True, field=f"forbidden_words.{i}").search(response)
             if match:
                 found.append(f"{word!r} at '{excerpt(response, match.start(), match.end())}'")
         if found:

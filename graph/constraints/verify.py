@@ -6,8 +6,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal
 
 from graph.constraints.base import CheckResult, Constraint
+from graph.constraints.patterns import pattern_budget
 from graph.constraints.registry import build
-from graph.errors import ConstraintParamError
+from graph.errors import ConstraintParamError, PatternBudgetError
 
 Mode = Literal["strict", "loose"]
 ConstraintSpec = Mapping[str, Any]
@@ -87,11 +88,27 @@ def verify(
     instruction_id_list: Sequence[str] | None = None,
     kwargs: Sequence[Mapping[str, Any] | None] | None = None,
 ) -> list[CheckResult]:
-    """Check one response against every constraint; results in constraint order."""
+    """Check one response against every constraint; results in constraint order.
+
+    All regex matching shares one time budget (``graph.constraints.patterns``); a runaway pattern
+    raises :class:`PatternBudgetError` naming ``constraints[i].kwargs.<field>``.
+    """
     built = build_constraints(constraints, instruction_id_list=instruction_id_list, kwargs=kwargs)
-    if mode == "strict":
-        return [c.check(response) for c in built]
-    if mode != "loose":
+    if mode not in ("strict", "loose"):
         raise ConstraintParamError(f"mode must be 'strict' or 'loose', got {mode!r}", field="mode")
-    variants = loose_variants(response)[1:]
-    return [check_loose(c, response, variants) for c in built]
+    variants = loose_variants(response)[1:] if mode == "loose" else None
+    results = []
+    with pattern_budget():
+        for index, constraint in enumerate(built):
+            try:
+                if variants is None:
+                    results.append(constraint.check(response))
+                else:
+                    results.append(check_loose(constraint, response, variants))
+            except PatternBudgetError as exc:
+                raise PatternBudgetError(
+                    exc.message,
+                    constraint_id=constraint.id,
+                    field=f"constraints[{index}].kwargs.{exc.field}",
+                ) from exc
+    return results

@@ -38,7 +38,7 @@ def test_word_count_equals_the_regex_count_on_benchmark_responses(fci_rows: list
 
 
 def _forbidden_by_regex_alone(words: list[str], response: str) -> list[str]:
-    return [w for w in words if keyword_pattern(w, word_bounded=True).search(response)]
+    return [w for w in words if keyword_pattern(w, True).search(response)]
 
 
 KEYWORD_PIECES = ["coffee", "Coffee", "COFFEE", "tea", "tea-time", "don't", "K", "k", "\u212a", "s", "\u017f"]
