@@ -84,3 +84,17 @@ def headline(verdicts: Sequence[RowVerdict]) -> Headline:
         prompts=prompts,
         instructions=instructions,
     )
+
+
+def breakdown(
+    verdicts: Sequence[RowVerdict], mode: str, *, by_family: bool = False
+) -> dict[str, tuple[float, int]]:
+    """Accuracy in percent and count per instruction id (or per family, the part before ':')."""
+    passed: dict[str, int] = {}
+    total: dict[str, int] = {}
+    for verdict in verdicts:
+        for constraint_id, ok in zip(verdict.instruction_id_list, getattr(verdict, mode), strict=True):
+            name = constraint_id.split(":")[0] if by_family else constraint_id
+            total[name] = total.get(name, 0) + 1
+            passed[name] = passed.get(name, 0) + int(ok)
+    return {name: (round(100.0 * passed[name] / total[name], 2), total[name]) for name in total}

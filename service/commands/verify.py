@@ -32,6 +32,11 @@ def register(subparsers: Any) -> None:
         default="auto",
         help="print the per-constraint verdict table (auto: for up to 50 rows)",
     )
+    parser.add_argument(
+        "--breakdown",
+        action="store_true",
+        help="also print accuracy per family and per instruction id (IFBench's report)",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -41,7 +46,17 @@ def load_responses(path: Path) -> dict[str, str]:
         if not isinstance(row.get("prompt"), str) or not isinstance(row.get("response"), str):
             raise InputFormatError(f"{path}:{number}: needs string fields 'prompt' and 'response'")
         responses[row["prompt"]] = row["response"]
+        # IFBench's reader also matches a prompt without its surrounding whitespace.
+        responses.setdefault(row["prompt"].strip(), row["response"])
     return responses
+
+
+def find_response(responses: dict[str, str], prompt: Any) -> str | None:
+    """The response to ``prompt``, tolerating surrounding whitespace as IFBench's evaluation does."""
+    if not isinstance(prompt, str):
+        return None
+    found = responses.get(prompt)
+    return found if found is not None else responses.get(prompt.strip())
 
 
 def run(args: argparse.Namespace) -> int:
@@ -61,7 +76,9 @@ def run(args: argparse.Namespace) -> int:
             ids = row.get("instruction_id_list")
             if not isinstance(ids, list):
                 raise InputFormatError(f"{args.input}:{number}: missing field 'instruction_id_list'")
-            found = responses.get(row.get("prompt", "")) if responses is not None else row.get("response")
+            found = (
+                find_response(responses, row.get("prompt")) if responses is not None else row.get("response")
+            )
             response = found if isinstance(found, str) else None
             if response is None:
                 missing += 1
@@ -81,6 +98,8 @@ def run(args: argparse.Namespace) -> int:
     if args.table == "always" or (args.table == "auto" and len(verdicts) <= 50):
         _print_verdicts(console, keys, verdicts, modes)
     _print_table(console, headline(verdicts), modes, missing)
+    if args.breakdown:
+        _print_breakdown(console, verdicts, modes)
     return 0
 
 
@@ -130,3 +149,22 @@ def _print_table(console: Any, head: Any, modes: tuple[str, ...], missing: int) 
     console.print(table)
     if missing:
         print(f"{missing} rows had no response and count as failing", file=sys.stderr)
+
+
+def _print_breakdown(console: Any, verdicts: list[Any], modes: tuple[str, ...]) -> None:
+    """Accuracy per family (``count``) and per id (``count:numbers``), as IFBench's report."""
+    from rich.table import Table
+
+    from graph.constraints.scoring import breakdown
+
+    for title, level in (("per family", "family"), ("per instruction", "id")):
+        table = Table(title=f"accuracy {title} (%)")
+        table.add_column(level)
+        for mode in modes:
+            table.add_column(mode, justify="right")
+        table.add_column("n", justify="right")
+        rows = {mode: breakdown(verdicts, mode, by_family=level == "family") for mode in modes}
+        for name, (_, total) in sorted(rows[modes[0]].items()):
+            cells = [f"{rows[mode][name][0]:.2f}" for mode in modes]
+            table.add_row(name, *cells, str(total))
+        console.print(table)
