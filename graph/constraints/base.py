@@ -13,6 +13,7 @@ from typing import Annotated, Any, ClassVar, Generic, Literal, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
 
+from graph.constraints.bounds import MAX_COUNT, bounded_kwargs, bounded_schema
 from graph.constraints.normalize import normalize_kwargs
 from graph.errors import ConstraintParamError
 
@@ -79,6 +80,7 @@ class Constraint(ABC, Generic[P]):
         """Validate IFEval kwargs (``None`` values mean "unused", as in IFBench rows)."""
         cleaned = {key: value for key, value in (kwargs or {}).items() if value is not None}
         cleaned = normalize_kwargs(cls.id, cleaned)  # as the official build_description does
+        cleaned = bounded_kwargs(cls.params_model, cleaned, cls.id)  # every kwarg's size, one place
         try:
             params = cls.params_model.model_validate(cleaned)
         except ValidationError as exc:
@@ -90,6 +92,11 @@ class Constraint(ABC, Generic[P]):
                 field=field_name,
             ) from exc
         return cls(params)  # type: ignore[arg-type]
+
+    @classmethod
+    def kwargs_schema(cls) -> dict[str, Any]:
+        """JSON Schema of the kwargs, with the bounds every kwarg gets (``graph.constraints.bounds``)."""
+        return bounded_schema(cls.params_model)
 
     def kwargs(self) -> dict[str, Any]:
         """The parameters back as IFEval kwargs."""
@@ -110,11 +117,16 @@ class Constraint(ABC, Generic[P]):
         """The checker proper, on a non-blank response."""
 
     def repair(self, response: str) -> str | None:
-        """A mechanical fix, returned only when the checker confirms it passes."""
+        """A mechanical fix, returned only when the checker confirms it passes.
+
+        A fix that would add more than ``MAX_COUNT`` characters (the response limit) is no fix.
+        """
         if not self.has_repair:
             return None
         candidate = self._repair(response)
-        if candidate is None or candidate == response or not self.check(candidate).passed:
+        if candidate is None or candidate == response or len(candidate) > len(response) + MAX_COUNT:
+            return None
+        if not self.check(candidate).passed:
             return None
         return candidate
 

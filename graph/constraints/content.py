@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 from pydantic import Field, field_validator
 
 from graph.constraints.base import CheckResult, Constraint, Params
+from graph.constraints.bounds import MAX_COUNT
 from graph.constraints.patterns import KwargPattern
 from graph.constraints.registry import register
 
@@ -100,8 +101,10 @@ class NumberPlaceholders(Constraint[PlaceholderParams]):
         detail = f"has {len(found)} [placeholders]{shown}; needs at least {self.params.num_placeholders}"
         return self.result(False, detail, len(found))
 
-    def _repair(self, response: str) -> str:
+    def _repair(self, response: str) -> str | None:
         """Append the missing placeholders as numbered fields on a last line."""
         missing = self.params.num_placeholders - len(PLACEHOLDER.findall(response))
+        if missing * len("[placeholder 1]") > MAX_COUNT:
+            return None  # longer than any response the API takes: no mechanical fix
         fields = " ".join(f"[placeholder {i + 1}]" for i in range(missing))
         return insert_before_closing_quote(response, "\n\n" + fields)

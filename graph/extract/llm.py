@@ -56,7 +56,7 @@ def catalogue_text() -> str:
     """One line per constraint id with the JSON Schema of its kwargs (the model's whole menu)."""
     lines = []
     for constraint_id, cls in catalogue().items():
-        schema = cls.params_model.model_json_schema()
+        schema = cls.kwargs_schema()
         lines.append(
             f"- {constraint_id}: {json.dumps({'properties': schema.get('properties', {}), 'required': schema.get('required', [])})}"
         )

@@ -19,7 +19,7 @@ def constraint_infos() -> tuple[ConstraintInfo, ...]:
             id=constraint_id,
             description=cls.from_kwargs(cls.example).describe(),
             example_kwargs=dict(cls.example),
-            kwargs_schema=cls.params_model.model_json_schema(),
+            kwargs_schema=cls.kwargs_schema(),
             has_repair=bool(cls.has_repair),
         )
         for constraint_id, cls in catalogue().items()
