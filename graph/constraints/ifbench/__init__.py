@@ -7,7 +7,13 @@ repeat, custom). Shared text helpers (IFBench's words, sentences, loose variants
 
 from graph.constraints.ifbench import (  # noqa: F401  (imported for registration)
     count,
+    custom,
+    custom_csv,
+    formatting,
+    layout,
     positions,
     ratio,
+    repeat,
+    sentence,
     words,
 )
