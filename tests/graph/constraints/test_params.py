@@ -11,13 +11,13 @@ from graph.errors import ConstraintParamError, UnknownConstraintError
 
 
 def test_the_catalogue_has_the_25_ifeval_ids() -> None:
-    ids = set(catalogue())
-    assert len(ids) == 25
-    families = {cid.split(":")[0] for cid in ids}
-    assert families == {
+    ifeval_families = {
         "keywords", "language", "length_constraints", "detectable_content", "detectable_format",
         "combination", "startend", "change_case", "punctuation",
     }  # fmt: skip
+    ids = {cid for cid in catalogue() if cid.split(":")[0] in ifeval_families}
+    assert len(ids) == 25
+    assert {cid.split(":")[0] for cid in ids} == ifeval_families
 
 
 def test_unknown_id() -> None:
