@@ -15,6 +15,7 @@ from graph.constraints.base import (
     compare,
     relation_text,
 )
+from graph.constraints.capitals import fewer_capitals, more_capitals
 from graph.constraints.registry import register
 from graph.constraints.text import capital_words, detect_language
 
@@ -89,6 +90,7 @@ class CapitalWordFrequency(Constraint[CapitalFrequencyParams]):
     id = "change_case:capital_word_frequency"
     params_model = CapitalFrequencyParams
     example: ClassVar[dict[str, Any]] = {"capital_frequency": 3, "capital_relation": "less than"}
+    has_repair = True
 
     def describe(self) -> str:
         p = self.params
@@ -107,3 +109,10 @@ class CapitalWordFrequency(Constraint[CapitalFrequencyParams]):
         needs = relation_text(p.capital_relation, p.capital_frequency)
         detail = f"has {count} all-capital words{' (' + sample + ')' if sample else ''}; needs {needs}"
         return self.result(False, detail, count)
+
+    def _repair(self, response: str) -> str | None:
+        """Change the case of existing words (never add or drop one)."""
+        p = self.params
+        if p.capital_relation == "less than":
+            return fewer_capitals(response, p.capital_frequency)
+        return more_capitals(response, p.capital_frequency)

@@ -21,6 +21,7 @@ from graph.constraints.base import (
     compare,
     relation_text,
 )
+from graph.constraints.layout import fewer_sentences, paragraphs_starting, star_paragraphs
 from graph.constraints.registry import register
 from graph.constraints.text import count_sentences, count_words
 
@@ -60,6 +61,7 @@ class NumberSentences(Constraint[SentencesParams]):
     id = "length_constraints:number_sentences"
     params_model = SentencesParams
     example: ClassVar[dict[str, Any]] = {"num_sentences": 5, "relation": "less than"}
+    has_repair = True
 
     def describe(self) -> str:
         return f"Answer with {relation_text(self.params.relation, self.params.num_sentences)} sentences."
@@ -71,6 +73,12 @@ class NumberSentences(Constraint[SentencesParams]):
         needs = relation_text(self.params.relation, self.params.num_sentences)
         return self.result(False, f"has {count} sentences; needs {needs}", count)
 
+    def _repair(self, response: str) -> str | None:
+        """Too many: join adjacent sentences with ';'. Too few needs new content (the teacher)."""
+        if self.params.relation != "less than":
+            return None
+        return fewer_sentences(response, self.params.num_sentences)
+
 
 class ParagraphsParams(Params):
     num_paragraphs: int = Field(ge=1)
@@ -81,6 +89,7 @@ class NumberParagraphs(Constraint[ParagraphsParams]):
     id = "length_constraints:number_paragraphs"
     params_model = ParagraphsParams
     example: ClassVar[dict[str, Any]] = {"num_paragraphs": 3}
+    has_repair = True
 
     def describe(self) -> str:
         n = self.params.num_paragraphs
@@ -100,6 +109,10 @@ class NumberParagraphs(Constraint[ParagraphsParams]):
             return self.result(True, "", count)
         detail = f"has {count} paragraphs separated by ***; needs exactly {self.params.num_paragraphs}"
         return self.result(False, detail, count)
+
+    def _repair(self, response: str) -> str | None:
+        """Regroup existing paragraphs (then sentences) into N, divided by ***."""
+        return star_paragraphs(response, self.params.num_paragraphs)
 
 
 class NthParagraphParams(Params):
@@ -130,6 +143,7 @@ class NthParagraphFirstWord(Constraint[NthParagraphParams]):
     id = "length_constraints:nth_paragraph_first_word"
     params_model = NthParagraphParams
     example: ClassVar[dict[str, Any]] = {"num_paragraphs": 3, "nth_paragraph": 2, "first_word": "however"}
+    has_repair = True
 
     def describe(self) -> str:
         p = self.params
@@ -158,3 +172,14 @@ class NthParagraphFirstWord(Constraint[NthParagraphParams]):
                 f"paragraph {p.nth_paragraph} starts with {word!r}; must start with {p.first_word!r}"
             )
         return self.result(not problems, "; ".join(problems), count)
+
+    def _repair(self, response: str) -> str | None:
+        """Regroup sentences so paragraph n opens on an existing sentence that starts with the word."""
+        p = self.params
+        word = p.first_word.strip().lower()
+        return paragraphs_starting(
+            response,
+            p.num_paragraphs,
+            p.nth_paragraph,
+            lambda s: bool(s.strip()) and first_word_of(s) == word,
+        )

@@ -166,6 +166,11 @@ def count_sentences(text: str) -> int:
     return len(split_sentences(text))
 
 
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each Punkt sentence in ``text``: where a repair may join or cut it."""
+    return list(_punkt.span_tokenize(text))
+
+
 @lru_cache(maxsize=16384)
 def _sentence_tokens(sentence: str) -> tuple[str, ...]:
     return tuple(_treebank.tokenize(sentence))

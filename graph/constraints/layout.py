@@ -1,0 +1,108 @@
+"""Content-preserving layout repairs: paragraphs, a paragraph's first word, highlights, fewer sentences.
+
+Each function returns a candidate or None; the constraint's ``repair`` keeps it only if its checker
+passes. None of them writes a word: they cut, join and mark the response's own sentences.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable
+
+from graph.constraints.segments import choose_cuts, regroup, units
+from graph.constraints.text import sentence_spans
+
+_STAR_DIVIDER = re.compile(r"\s?\*\*\*\s?")
+_MARKS = ".?!"
+_CLOSERS = "\"')]}\u2019\u201d*"
+_SPOT_START = re.compile(r"[\w\"'(\u201c]")
+
+
+def star_paragraphs(response: str, count: int) -> str | None:
+    """Exactly ``count`` paragraphs divided by ``***``, cut at existing paragraph, then sentence, breaks."""
+    text = _STAR_DIVIDER.sub("\n\n", response)
+    pool = units(text)
+    cuts = choose_cuts(pool, 0, len(pool), count - 1)
+    if not pool or cuts is None:
+        return None
+    return regroup(text, pool, cuts, "\n\n***\n\n", None)
+
+
+def paragraphs_starting(response: str, count: int, nth: int, matches: Callable[[str], bool]) -> str | None:
+    """``count`` blank-line paragraphs with paragraph ``nth`` opening on an existing sentence that ``matches``."""
+    pool = units(response)
+    m = len(pool)
+    options = [k for k in range(m) if matches(response[pool[k].start : pool[k].end])]
+    options = [k for k in options if (k == 0 if nth == 1 else k >= nth - 1) and m - k >= count - nth + 1]
+    options.sort(key=lambda k: (not pool[k].opens_paragraph, abs(k - (nth - 1) * m / count)))
+    for k in options:
+        before = [] if nth == 1 else choose_cuts(pool, 0, k, nth - 2)
+        after = choose_cuts(pool, k, m, count - nth)
+        if before is None or after is None:
+            continue
+        cuts = [*before, *([k] if nth > 1 else []), *after]
+        return regroup(response, pool, cuts, "\n\n", "\n")
+    return None
+
+
+def _spots(response: str) -> list[tuple[int, int]]:
+    """Sentences on lines free of ``*`` that a highlight can wrap (from their first word on)."""
+    found: list[tuple[int, int]] = []
+    offset = 0
+    for line in response.split("\n"):
+        if "*" not in line and "<<" not in line:
+            for start, end in sentence_spans(line):
+                lead = _SPOT_START.search(line, start, end)
+                if lead is not None:
+                    found.append((offset + lead.start(), offset + end))
+        offset += len(line) + 1
+    return found
+
+
+def highlight(response: str, missing: int) -> str | None:
+    """Wrap the ``missing`` shortest highlightable sentences in ``**`` (bold, never a bullet)."""
+    spots = _spots(response)
+    if len(spots) < missing:
+        return None
+    chosen = sorted(sorted(spots, key=lambda s: (s[1] - s[0], s[0]))[:missing])
+    pieces: list[str] = []
+    last = 0
+    for start, end in chosen:
+        pieces += [response[last:start], "**", response[start:end], "**"]
+        last = end
+    pieces.append(response[last:])
+    return "".join(pieces)
+
+
+def _terminal_mark(text: str, start: int, end: int) -> int | None:
+    """Index of the sentence's final ``.``/``?``/``!`` (closing quotes may follow), not an ellipsis."""
+    index = end - 1
+    while index > start and text[index] in _CLOSERS:
+        index -= 1
+    if index <= start or text[index] not in _MARKS or text[index - 1] in _MARKS:
+        return None
+    token = text[start:index].rsplit(maxsplit=1)[-1] if text[start:index].strip() else ""
+    return None if "." in token else index  # "P.S.", "e.g.", "U.S.": an abbreviation, not a join
+
+
+def fewer_sentences(response: str, limit: int) -> str | None:
+    """Join adjacent sentences with ``;`` until fewer than ``limit`` remain (shortest pairs first)."""
+    if limit < 2:
+        return None
+    text = response
+    for _ in range(6):
+        spans = sentence_spans(text)
+        excess = len(spans) - limit + 1
+        if excess <= 0:
+            return text
+        joins = []
+        for (s1, e1), (s2, e2) in itertools.pairwise(spans):
+            mark = _terminal_mark(text, s1, e1)
+            if mark is not None:
+                joins.append((("\n" in text[e1:s2]), e2 - s1, mark))
+        if not joins:
+            return None
+        marks = {mark for *_, mark in sorted(joins)[:excess]}
+        text = "".join(";" if i in marks else char for i, char in enumerate(text))
+    return text if len(sentence_spans(text)) < limit else None
