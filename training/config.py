@@ -20,16 +20,20 @@ from graph.errors import FollowfixError
 
 log = logging.getLogger(__name__)
 
-MODES = ("dpo", "sft")
+MODES = ("dpo", "sft", "grpo")
 
 
 @dataclass
 class TrainArguments:
     """What to train on and how the SFT term and general data are weighed (beyond TRL's own knobs)."""
 
-    mode: str = field(default="dpo", metadata={"help": "dpo (DPO + SFT term, on the trl export) or sft"})
+    mode: str = field(
+        default="dpo",
+        metadata={"help": "dpo (DPO + SFT term, on the trl export), sft, or grpo (verifier as reward)"},
+    )
     train_file: str | None = field(
-        default=None, metadata={"help": "trl export (mode dpo) or sft export (mode sft), JSONL or JSON"}
+        default=None,
+        metadata={"help": "trl export (dpo), sft export (sft), rlvr export or IFEval-style prompts (grpo)"},
     )
     eval_file: str | None = field(default=None, metadata={"help": "held-out rows in the same format"})
     sft_weight: float = field(
@@ -40,6 +44,20 @@ class TrainArguments:
         metadata={"help": "general chat data (messages or ShareGPT) mixed in against forgetting"},
     )
     mix_ratio: float = field(default=0.0, metadata={"help": "general rows per training row (e.g. 0.5)"})
+    reward_aggregate: str = field(
+        default="fraction",
+        metadata={"help": "grpo: fraction (mean of checks), all (1 only if all pass) or sum"},
+    )
+    reward_scale: float = field(
+        default=1.0, metadata={"help": "grpo: multiply the reward (10 = open-instruct)"}
+    )
+    strip_thinking: bool = field(
+        default=True, metadata={"help": "grpo: score only the text after the last </think>"}
+    )
+    family_rewards: bool = field(
+        default=False,
+        metadata={"help": "grpo: one reward per constraint family (weigh them with --reward_weights)"},
+    )
     merge_lora: bool = field(
         default=False, metadata={"help": "also save the LoRA-merged full model to OUTPUT_DIR/merged"}
     )
@@ -76,6 +94,7 @@ def parse_train_args(argv: Sequence[str]) -> tuple[TrainArguments, Any, Any]:
     """``(TrainArguments, DPOConfig | SFTConfig, ModelConfig)`` from flags and an optional YAML config."""
     from trl.scripts.utils import TrlParser
     from trl.trainer.dpo_config import DPOConfig
+    from trl.trainer.grpo_config import GRPOConfig
     from trl.trainer.model_config import ModelConfig
     from trl.trainer.sft_config import SFTConfig
 
@@ -86,7 +105,7 @@ def parse_train_args(argv: Sequence[str]) -> tuple[TrainArguments, Any, Any]:
         # GPU config (bf16: true) must still run a CPU smoke test, so float32 it is.
         log.info("no GPU: training in float32 (--bf16 false)")
         argv += ["--bf16", "false"]
-    config_cls = DPOConfig if mode == "dpo" else SFTConfig
+    config_cls = {"dpo": DPOConfig, "sft": SFTConfig, "grpo": GRPOConfig}[mode]
     dataclasses: Any = (TrainArguments, config_cls, ModelConfig)
     parser = TrlParser(
         dataclasses,
@@ -103,7 +122,9 @@ def parse_train_args(argv: Sequence[str]) -> tuple[TrainArguments, Any, Any]:
     if from_config:
         log.warning("config keys not used by --mode %s: %s", mode, " ".join(from_config[::2]))
     if not train_args.train_file:
-        raise FollowfixError("--train_file is required (a trl export for dpo, an sft export for sft)")
+        raise FollowfixError(
+            "--train_file is required (trl export for dpo, sft export for sft, rlvr export or prompts for grpo)"
+        )
     if not model_args.model_name_or_path:
         raise FollowfixError("--model_name_or_path is required (a local directory or a hub id)")
     return train_args, training_args, model_args

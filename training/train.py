@@ -14,6 +14,7 @@ from typing import Any
 from training.config import TrainArguments, parse_train_args
 from training.data import load_preferences, load_sft, mix, sft_as_self_pairs
 from training.dpo import build_dpo_trainer, with_sft_term
+from training.grpo import build_grpo_trainer, grpo_rows, reward_funcs
 from training.sft import build_sft_trainer
 
 log = logging.getLogger(__name__)
@@ -22,6 +23,8 @@ log = logging.getLogger(__name__)
 def _rows(train_args: TrainArguments, path: str) -> list[dict[str, Any]]:
     if train_args.mode == "dpo":
         return list(load_preferences(path))
+    if train_args.mode == "grpo":
+        return grpo_rows(path)
     return list(load_sft(path))
 
 
@@ -29,7 +32,7 @@ def training_rows(train_args: TrainArguments, seed: int = 0) -> list[dict[str, A
     """The training rows, with general chat data mixed in (as self-pairs in DPO mode)."""
     assert train_args.train_file is not None
     rows = _rows(train_args, train_args.train_file)
-    if train_args.mix_file and train_args.mix_ratio > 0:
+    if train_args.mix_file and train_args.mix_ratio > 0 and train_args.mode != "grpo":
         general: list[dict[str, Any]] = list(load_sft(train_args.mix_file))
         if train_args.mode == "dpo":
             general = list(sft_as_self_pairs(general))
@@ -39,8 +42,8 @@ def training_rows(train_args: TrainArguments, seed: int = 0) -> list[dict[str, A
     return rows
 
 
-def run_train(train_args: TrainArguments, training_args: Any, model_args: Any) -> dict[str, Any]:
-    """Train and save to ``training_args.output_dir``; returns the run's last logged metrics."""
+def build_trainer(train_args: TrainArguments, training_args: Any, model_args: Any) -> tuple[Any, Any, bool]:
+    """``(trainer, tokenizer, uses_lora)`` for the mode, from parsed arguments."""
     from transformers import AutoTokenizer
     from trl.trainer.utils import get_peft_config
 
@@ -65,14 +68,32 @@ def run_train(train_args: TrainArguments, training_args: Any, model_args: Any) -
         trainer: Any = build_dpo_trainer(
             model, tokenizer, training_args, rows, eval_rows=eval_rows, peft_config=peft_config
         )
+    elif train_args.mode == "grpo":
+        rewards = reward_funcs(
+            rows,
+            aggregate=train_args.reward_aggregate,
+            scale=train_args.reward_scale,
+            strip_think=train_args.strip_thinking,
+            per_family=train_args.family_rewards,
+        )
+        log.info("GRPO rewards: %s", ", ".join(r.__name__ for r in rewards))
+        trainer = build_grpo_trainer(
+            model, tokenizer, training_args, rows, rewards, eval_rows=eval_rows, peft_config=peft_config
+        )
     else:
         trainer = build_sft_trainer(
             model, tokenizer, training_args, rows, eval_rows=eval_rows, peft_config=peft_config
         )
+    return trainer, tokenizer, peft_config is not None
+
+
+def run_train(train_args: TrainArguments, training_args: Any, model_args: Any) -> dict[str, Any]:
+    """Train and save to ``training_args.output_dir``; returns the run's last logged metrics."""
+    trainer, tokenizer, uses_lora = build_trainer(train_args, training_args, model_args)
     trainer.train(resume_from_checkpoint=training_args.resume_from_checkpoint)
     trainer.save_model(training_args.output_dir)
     tokenizer.save_pretrained(training_args.output_dir)
-    if train_args.merge_lora and peft_config is not None:
+    if train_args.merge_lora and uses_lora:
         merged = trainer.model.merge_and_unload()
         merged.save_pretrained(Path(training_args.output_dir) / "merged")
         tokenizer.save_pretrained(Path(training_args.output_dir) / "merged")
