@@ -13,11 +13,24 @@ from typing import Any
 
 from fastapi import FastAPI
 
+from service import ui
 from service.api.errors import install_error_handlers
 from service.api.metrics import Metrics
 from service.api.middleware import RequestMiddleware
 from service.api.resources import close_resources, open_resources
-from service.api.routes import collect, constraints, correct, extract, health, jobs, metrics, pairs, verify
+from service.api.routes import (
+    collect,
+    constraints,
+    correct,
+    curation,
+    extract,
+    health,
+    jobs,
+    metrics,
+    pairs,
+    review,
+    verify,
+)
 from service.bulk.services import start_bulk
 from service.settings import Settings
 
@@ -51,8 +64,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.metrics = Metrics()
     app.add_middleware(RequestMiddleware, metrics=app.state.metrics, max_body_bytes=settings.max_body_bytes)
     install_error_handlers(app)
-    for module in (correct, verify, extract, constraints, pairs, health, metrics, jobs, collect):
+    for module in (
+        correct,
+        verify,
+        extract,
+        constraints,
+        pairs,
+        health,
+        metrics,
+        jobs,
+        collect,
+        review,
+        curation,
+    ):
         app.include_router(module.router)
+    app.include_router(ui.router)
     if not settings.api_keys:
         _document_open_access(app)
     return app

@@ -98,11 +98,21 @@ class Timings(BaseModel):
     record_ms: float
 
 
+class DiffSegment(BaseModel):
+    """A run of text kept (``equal``), removed (``delete``) or added (``insert``); see graph.worddiff."""
+
+    op: Literal["equal", "delete", "insert"]
+    text: str
+
+
 class CorrectResponse(CorrectionResult):
-    """The engine's result plus what the service added: timings and whether it was stored."""
+    """The engine's result plus what the service added: timings, whether it was stored, the diff."""
 
     recorded: bool
     timings: Timings
+    diff: list[DiffSegment] = Field(
+        default_factory=list, description="word-level diff original -> final (stored and exported too)"
+    )
 
 
 VERIFY_EXAMPLE: dict[str, Any] = {

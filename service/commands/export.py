@@ -27,6 +27,12 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--until", help="ISO 8601 time: rows recorded before it (naive = UTC)")
     parser.add_argument("--mode", choices=["final", "steps"], default="final", help="trl: pairs per step too")
     parser.add_argument(
+        "--curation",
+        choices=["all", "accepted", "not_rejected"],
+        default="all",
+        help="trl: only reviewer-accepted pairs, or all but rejected ones",
+    )
+    parser.add_argument(
         "--store",
         default=os.environ.get("FOLLOWFIX_STORE_URL", DEFAULT_STORE),
         help="store URL (default: $FOLLOWFIX_STORE_URL or %(default)s)",
@@ -58,6 +64,8 @@ async def _export(args: argparse.Namespace, since: datetime | None, until: datet
 
     store = await Store.open(args.store)
     try:
-        return await export(store, args.format, since, args.output, until=until, mode=args.mode)
+        return await export(
+            store, args.format, since, args.output, until=until, mode=args.mode, curation=args.curation
+        )
     finally:
         await store.close()

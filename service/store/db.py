@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, and_, event, func, literal, select, text, tuple_
+from sqlalchemy import ColumnElement, Table, and_, event, func, literal, or_, select, text, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import RowMapping, make_url
 from sqlalchemy.exc import SQLAlchemyError
@@ -27,7 +27,7 @@ from graph.errors import StoreError
 from graph.result import CorrectionResult
 from service.store import migrate
 from service.store.models import UTCDateTime, corrections, pairs, sft_examples, tasks, to_utc
-from service.store.pairs import Pair, PairMode
+from service.store.pairs import Curation, Pair, PairMode
 from service.store.rows import (
     Prepared,
     SftExample,
@@ -194,12 +194,24 @@ class Store:
             yield stored_from_row(row)
 
     async def iter_pairs(
-        self, mode: PairMode = "final", since: datetime | None = None, until: datetime | None = None
+        self,
+        mode: PairMode = "final",
+        since: datetime | None = None,
+        until: datetime | None = None,
+        *,
+        curation: Curation = "all",
     ) -> AsyncIterator[Pair]:
-        """Distinct pairs in (created_at, seq) order; ``steps`` adds the per-step pairs."""
+        """Distinct pairs in (created_at, seq) order; ``steps`` adds the per-step pairs.
+
+        ``curation`` keeps only reviewer-accepted pairs, or leaves rejected ones out.
+        """
         where = _window(pairs, since, until)
         if mode == "final":
             where.append(pairs.c.kind == "final")
+        if curation == "accepted":
+            where.append(pairs.c.decision == "accepted")
+        elif curation == "not_rejected":
+            where.append(or_(pairs.c.decision.is_(None), pairs.c.decision != "rejected"))
         async for row in self._pages(pairs, where):
             yield pair_from_row(row)
 

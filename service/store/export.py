@@ -18,7 +18,7 @@ from graph.errors import StoreError
 from service.store import formats
 from service.store.db import Store
 from service.store.formats import FORMATS, ExportFormat
-from service.store.pairs import PairMode
+from service.store.pairs import Curation, PairMode
 
 logger = logging.getLogger(__name__)
 
@@ -33,10 +33,11 @@ async def iter_rows(
     until: datetime | None = None,
     *,
     mode: PairMode = "final",
+    curation: Curation = "all",
 ) -> AsyncGenerator[dict[str, Any], None]:
-    """Export rows of one format, deduplicated, in (created_at, seq) order."""
+    """Export rows of one format, deduplicated, in (created_at, seq) order (``curation``: trl only)."""
     if fmt == "trl":
-        async for pair in store.iter_pairs(mode, since, until):
+        async for pair in store.iter_pairs(mode, since, until, curation=curation):
             yield formats.trl_row(pair)
     elif fmt == "sft":
         async for example in store.iter_sft(since, until):
@@ -55,9 +56,10 @@ async def iter_jsonl(
     until: datetime | None = None,
     *,
     mode: PairMode = "final",
+    curation: Curation = "all",
 ) -> AsyncGenerator[str, None]:
     """JSONL lines (each ending in a newline) for a streamed HTTP response."""
-    async for row in iter_rows(store, fmt, since, until, mode=mode):
+    async for row in iter_rows(store, fmt, since, until, mode=mode, curation=curation):
         yield json.dumps(row, ensure_ascii=False) + "\n"
 
 
@@ -79,6 +81,7 @@ async def export(
     *,
     until: datetime | None = None,
     mode: PairMode = "final",
+    curation: Curation = "all",
     batch_size: int = BATCH,
 ) -> int:
     """Write one format to ``output_path`` (JSONL or Parquet); returns the number of rows."""
@@ -86,7 +89,7 @@ async def export(
     kind = file_format or file_format_of(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    rows = iter_rows(store, format, since, until, mode=mode)
+    rows = iter_rows(store, format, since, until, mode=mode, curation=curation)
     try:
         if kind == "jsonl":
             count = await _write_jsonl(rows, tmp, batch_size)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any, Literal
 
+from graph.worddiff import word_diff
 from service.store.pairs import Pair
 from service.store.rows import SftExample, Task
 
@@ -31,8 +32,9 @@ def parquet_schema(fmt: ExportFormat) -> pa.Schema:
 
     messages = pa.list_(pa.struct([("role", pa.string()), ("content", pa.string())]))
     meta = [("id", pa.string()), ("correction_id", pa.string())]
+    diff = pa.struct([("diff", pa.list_(pa.struct([("op", pa.string()), ("text", pa.string())])))])
     fields = {
-        "trl": [("prompt", messages), ("chosen", messages), ("rejected", messages)],
+        "trl": [("prompt", messages), ("chosen", messages), ("rejected", messages), ("metadata", diff)],
         "sft": [("messages", messages)],
         "rlvr": [("prompt", messages), ("ground_truth", pa.string())],
     }[fmt]
@@ -54,6 +56,7 @@ def trl_row(pair: Pair) -> dict[str, Any]:
         "rejected": [_assistant(pair.rejected)],
         "id": pair.hash,
         "correction_id": pair.correction_id,
+        "metadata": {"diff": pair.diff if pair.diff is not None else word_diff(pair.rejected, pair.chosen)},
     }
 
 

@@ -91,6 +91,11 @@ corrections = Table(
     Column("teacher_s", Float, nullable=False),
     # Hash of (instruction, constraints) when the constraints are valid and non-empty: RLVR dedup.
     Column("task_hash", String(64), nullable=True, index=True),
+    # Review page (migration 0005): word diff original -> final, its size in changed words, and
+    # the constraint ids as " id1 id2 " so a filter is one LIKE on the row. Null on older rows.
+    Column("diff", JsonType, nullable=True),
+    Column("edit_words", Integer, nullable=True),
+    Column("constraint_ids", Text, nullable=True),
 )
 
 pairs = Table(
@@ -114,6 +119,13 @@ pairs = Table(
     Column("constraints", JsonType, nullable=False),
     # Hash of (prompt, chosen): SFT rows are deduplicated on it.
     Column("sft_hash", String(64), nullable=False, index=True),
+    # Curation (migration 0005): word diff rejected -> chosen, a reviewer's decision (accepted |
+    # rejected), who took it and when, and a reviewed replacement of ``chosen`` (verified to pass).
+    Column("diff", JsonType, nullable=True),
+    Column("decision", String(8), nullable=True),
+    Column("decided_by", String(200), nullable=True),
+    Column("decided_at", UTCDateTime(), nullable=True),
+    Column("chosen_edited", Text, nullable=True),
 )
 
 sft_examples = Table(
@@ -157,3 +169,10 @@ Index("ix_corrections_created_at_seq", corrections.c.created_at, corrections.c.s
 Index("ix_pairs_created_at_seq", pairs.c.created_at, pairs.c.seq)
 Index("ix_sft_examples_created_at_seq", sft_examples.c.created_at, sft_examples.c.seq)
 Index("ix_tasks_created_at_seq", tasks.c.created_at, tasks.c.seq)
+# The review page lists newest first within a status or a source (keyset on the same key).
+Index(
+    "ix_corrections_status_created_at_seq", corrections.c.status, corrections.c.created_at, corrections.c.seq
+)
+Index(
+    "ix_corrections_source_created_at_seq", corrections.c.source, corrections.c.created_at, corrections.c.seq
+)

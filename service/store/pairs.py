@@ -23,6 +23,8 @@ logger = logging.getLogger(__name__)
 
 PairMode = Literal["final", "steps"]
 PairKind = Literal["final", "step"]
+# Which pairs an export takes by review decision: all, only accepted, or all but rejected ones.
+Curation = Literal["all", "accepted", "not_rejected"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +40,8 @@ class Pair:
     step_index: int | None
     hash: str
     sft_hash: str
+    # Word diff rejected -> chosen (graph.worddiff), filled when stored; exports carry it as metadata.
+    diff: list[dict[str, str]] | None = None
 
 
 def canonical_json(value: Any) -> str:

@@ -6,12 +6,13 @@ can run in a worker thread, off the event loop of the request path.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from graph.result import CorrectionResult
+from graph.worddiff import changed_words, word_diff
 from service.store.pairs import Pair, build_pairs, task_hash
 
 
@@ -59,6 +60,7 @@ class StoredCorrection:
 
 def correction_row(result: CorrectionResult, source: str, created_at: datetime) -> dict[str, Any]:
     usage = result.usage
+    diff = word_diff(result.original, result.final)
     return {
         "id": result.id,
         "created_at": created_at,
@@ -84,7 +86,15 @@ def correction_row(result: CorrectionResult, source: str, created_at: datetime) 
         "elapsed_s": result.elapsed_s,
         "teacher_s": result.teacher_s,
         "task_hash": task_hash(result),
+        "diff": diff,
+        "edit_words": changed_words(diff),
+        "constraint_ids": constraint_ids_text(spec.id for spec in result.constraints),
     }
+
+
+def constraint_ids_text(ids: Iterable[str]) -> str:
+    """``" id1 id2 "``: a constraint filter is ``LIKE '% id %'`` (ids never contain spaces)."""
+    return " " + " ".join(ids) + " "
 
 
 def pair_row(pair: Pair, created_at: datetime) -> dict[str, Any]:
@@ -99,6 +109,7 @@ def pair_row(pair: Pair, created_at: datetime) -> dict[str, Any]:
         "rejected": pair.rejected,
         "constraints": pair.constraints,
         "sft_hash": pair.sft_hash,
+        "diff": pair.diff if pair.diff is not None else word_diff(pair.rejected, pair.chosen),
     }
 
 
@@ -152,9 +163,11 @@ def stored_from_row(row: Mapping[Any, Any]) -> StoredCorrection:
 
 
 def pair_from_row(row: Mapping[Any, Any]) -> Pair:
+    """A stored pair; a reviewed replacement of the chosen text (already verified) wins."""
+    edited = row.get("chosen_edited")
     return Pair(
         prompt=row["prompt"],
-        chosen=row["chosen"],
+        chosen=edited if edited is not None else row["chosen"],
         rejected=row["rejected"],
         constraints=row["constraints"],
         correction_id=row["correction_id"],
@@ -162,6 +175,7 @@ def pair_from_row(row: Mapping[Any, Any]) -> Pair:
         step_index=row["step_index"],
         hash=row["hash"],
         sft_hash=row["sft_hash"],
+        diff=row.get("diff"),
     )
 
 

@@ -10,12 +10,13 @@ from fastapi import APIRouter
 from graph.context import RunContext
 from graph.errors import TeacherError
 from graph.run import correct
+from graph.worddiff import word_diff
 from service.api.deadline import deadline
 from service.api.deps import ApiKeyDep, MetricsDep, ResourcesDep, SettingsDep
 from service.api.errors import InvalidRequestError, LimitExceededError, error_docs, status_for
 from service.api.extraction import run_extractor
 from service.api.resources import request_teacher
-from service.api.schemas import CorrectRequest, CorrectResponse, Timings
+from service.api.schemas import CorrectRequest, CorrectResponse, DiffSegment, Timings
 from service.api.validation import build_constraints, check_lengths
 
 router = APIRouter(prefix="/v1", tags=["correct"], dependencies=[ApiKeyDep])
@@ -75,7 +76,8 @@ async def correct_response(
         engine_ms=round((engine_done - started) * 1000, 3),
         record_ms=round((finished - engine_done) * 1000, 3),
     )
-    return CorrectResponse(**dict(result), recorded=recorded, timings=timings)
+    diff = [DiffSegment(**segment) for segment in word_diff(result.original, result.final)]
+    return CorrectResponse(**dict(result), recorded=recorded, timings=timings, diff=diff)
 
 
 async def _constraint_specs(

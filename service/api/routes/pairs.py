@@ -14,7 +14,7 @@ from service.api.deps import ApiKeyDep, ResourcesDep
 from service.api.errors import error_docs
 from service.store.export import iter_jsonl
 from service.store.formats import ExportFormat
-from service.store.pairs import PairMode
+from service.store.pairs import Curation, PairMode
 
 router = APIRouter(prefix="/v1", tags=["pairs"], dependencies=[ApiKeyDep])
 
@@ -32,13 +32,16 @@ async def export_pairs(
     mode: Annotated[PairMode, Query(description="trl only: final pairs, or one per improving step")] = (
         "final"
     ),
+    curation: Annotated[
+        Curation, Query(description="trl only: all pairs, only reviewer-accepted, or all but rejected")
+    ] = "all",
 ) -> StreamingResponse:
     """Deduplicated rows in recording order, streamed (constant memory on the server).
 
     The first page is read before the response starts, so an unreachable store is a 503 with a
     JSON error rather than a truncated 200. Naive times are taken as UTC.
     """
-    lines = iter_jsonl(resources.store, format, since, until, mode=mode)
+    lines = iter_jsonl(resources.store, format, since, until, mode=mode, curation=curation)
     first: str | None = None
     with contextlib.suppress(StopAsyncIteration):
         first = await anext(lines)
