@@ -62,6 +62,7 @@ class TeacherServer:
         retry_after: str | None = "0",
         replies: list[str] | None = None,
         fail_after: int | None = None,
+        stream_delay_s: float = 0.0,
         host: str = "127.0.0.1",
         port: int = 0,
         model: str = "test-teacher",
@@ -72,8 +73,13 @@ class TeacherServer:
         self.fail_times, self.fail_status, self.retry_after = fail_times, fail_status, retry_after
         self.replies = list(replies or [])
         self.fail_after = fail_after
+        self.stream_delay_s = stream_delay_s
         self.served = 0
         self.requests: list[dict[str, Any]] = []
+        self.request_headers: list[dict[str, str]] = []
+        self.streams_open = 0
+        self.streams_aborted = 0
+        self.streams_finished = 0
         self.hits = 0
         self._lock = threading.Lock()
         self._garbage = itertools.cycle(GARBAGE)
@@ -150,6 +156,21 @@ class TeacherServer:
             text = break_one(text, spec.get("keep", []))
         return f"Here is the revised response:\n\n<revised>\n{text}\n</revised>"
 
+    def chunks(self, completion: dict[str, Any], include_usage: bool) -> list[dict[str, Any]]:
+        """A completion as the protocol's stream: role, one chunk per word, finish, usage."""
+        base = {k: completion[k] for k in ("id", "created", "model")} | {"object": "chat.completion.chunk"}
+        text = completion["choices"][0]["message"]["content"]
+        pieces = re.findall(r"\S+\s*|\s+", text) or [""]
+        out = [{**base, "choices": [{"index": 0, "delta": {"role": "assistant", "content": ""}}]}]
+        out += [
+            {**base, "choices": [{"index": 0, "delta": {"content": p}, "finish_reason": None}]}
+            for p in pieces
+        ]
+        out.append({**base, "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]})
+        if include_usage:
+            out.append({**base, "choices": [], "usage": completion["usage"]})
+        return out
+
     def completion(self, reply: str, prompt_tokens: int) -> dict[str, Any]:
         completion_tokens = _words(reply)
         return {
@@ -207,13 +228,42 @@ def _handler_for(server: TeacherServer) -> type[BaseHTTPRequestHandler]:
             except json.JSONDecodeError:
                 self._send(400, {"error": {"message": "body is not JSON", "type": "invalid_request_error"}})
                 return
-            if body.get("stream"):
-                self._send(
-                    400, {"error": {"message": "streaming not supported", "type": "invalid_request_error"}}
-                )
-                return
+            with server._lock:
+                server.request_headers.append({k.lower(): v for k, v in self.headers.items()})
             status, payload, headers = server.answer(body)
+            if body.get("stream") and status == 200:
+                include_usage = bool((body.get("stream_options") or {}).get("include_usage"))
+                self._stream(server.chunks(payload, include_usage))
+                return
             self._send(status, payload, headers)
+
+        def _stream(self, chunks: list[dict[str, Any]]) -> None:
+            """SSE over chunked transfer encoding, one flush per event; a client that hangs up
+            mid-stream is counted in ``streams_aborted``."""
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            events = [f"data: {json.dumps(c)}\n\n".encode() for c in chunks] + [b"data: [DONE]\n\n"]
+            with server._lock:
+                server.streams_open += 1
+            try:
+                for index, data in enumerate(events):
+                    if index and server.stream_delay_s:
+                        time.sleep(server.stream_delay_s)
+                    self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+                    self.wfile.flush()
+                self.wfile.write(b"0\r\n\r\n")
+                self.wfile.flush()
+                with server._lock:
+                    server.streams_finished += 1
+            except (BrokenPipeError, ConnectionResetError):
+                with server._lock:
+                    server.streams_aborted += 1
+                self.close_connection = True
+            finally:
+                with server._lock:
+                    server.streams_open -= 1
 
     return Handler
 
