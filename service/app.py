@@ -19,6 +19,7 @@ from service.api.metrics import Metrics
 from service.api.middleware import RequestMiddleware
 from service.api.resources import close_resources, open_resources
 from service.api.routes import (
+    chat,
     collect,
     constraints,
     correct,
@@ -32,6 +33,7 @@ from service.api.routes import (
     verify,
 )
 from service.bulk.services import start_bulk
+from service.proxy.frontdoor import FrontDoor
 from service.settings import Settings
 
 DESCRIPTION = """Verify LLM responses against verifiable constraints (IFEval ids), correct them
@@ -52,10 +54,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.bulk = await start_bulk(
             resources.store, resources.teacher_config, settings.default_strategy
         )
+        app.state.front_door = FrontDoor.open(settings, resources, app.state.bulk.queue)
         gc.freeze()  # startup objects (catalogue, models, graph) live forever: keep them out of GC scans
         try:
             yield
         finally:
+            await app.state.front_door.aclose()  # in-flight collect puts land before the queue closes
             await app.state.bulk.stop()
             await close_resources(app.state.resources)
 
@@ -74,6 +78,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         metrics,
         jobs,
         collect,
+        chat,
         review,
         curation,
     ):
