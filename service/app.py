@@ -52,7 +52,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.resources = await open_resources(settings)
         resources = app.state.resources
         app.state.bulk = await start_bulk(
-            resources.store, resources.teacher_config, settings.default_strategy
+            resources.store,
+            resources.teacher_config,
+            settings.default_strategy,
+            registry=app.state.metrics.registry,
         )
         app.state.front_door = FrontDoor.open(settings, resources, app.state.bulk.queue)
         gc.freeze()  # startup objects (catalogue, models, graph) live forever: keep them out of GC scans

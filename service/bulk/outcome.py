@@ -31,6 +31,11 @@ class Outcome:
             retryable=not isinstance(exc, PERMANENT),
         )
 
+    @classmethod
+    def crashed(cls, record_id: str, exc: Exception) -> Outcome:
+        """An unexpected exception: permanent (a rerun would raise it again), with its type as code."""
+        return cls(record_id, error=f"{type(exc).__name__}: {exc}", error_code=type(exc).__name__)
+
     def row(self, fields: dict[str, Any] | None = None) -> dict[str, Any]:
         """The output line: the record id first, the input row's fields, then ``result`` (or ``error``)."""
         line: dict[str, Any] = {"record_id": self.record_id, **(fields or {})}

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from graph.errors import InputFormatError
+from graph.storable import find_unstorable
 from service.bulk.ids import record_id
 from service.bulk.records import BulkRecord, RowError
 from service.jsonl import iter_jsonl
@@ -77,6 +78,9 @@ def to_record(row: Any, index: int, prompts: Mapping[str, Mapping[str, Any]] | N
     """One input row as a record, or a :class:`RowError` naming the row and field."""
     if not isinstance(row, Mapping):
         return RowError(index, f"row {index}: expected a JSON object, got {type(row).__name__}")
+    problem = find_unstorable(row)
+    if problem is not None:  # a lone surrogate or NUL: no store (nor UTF-8 output) can hold the row
+        return RowError(index, f"row {index}: {problem.path} {problem.reason}", problem.path)
     instruction = _field(row, INSTRUCTION_FIELDS)
     response = row.get("response")
     if not isinstance(instruction, str):

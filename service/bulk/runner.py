@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from graph.errors import FollowfixError
+from graph.errors import FollowfixError, StoreDataError
 from graph.result import Usage
 from service.bulk.outcome import Outcome
 from service.bulk.output import ResultWriter
@@ -191,13 +191,13 @@ class BulkRun:
                     errors.write(json.dumps({"row": item.row, "error": item.message}) + "\n")
                     self._note(item.message)
                     continue
-                if item.id in done:
-                    self.stats.skipped += 1
-                    continue
-                if item.id in seen:
+                if item.id in seen:  # before the done check: a repeat is a duplicate in every run
                     self.stats.duplicates += 1
                     continue
                 seen.add(item.id)
+                if item.id in done:
+                    self.stats.skipped += 1
+                    continue
                 await queue.put(item)
             for _ in range(self.concurrency):
                 await queue.put(None)
@@ -213,11 +213,15 @@ class BulkRun:
             self.messages.append(message)
 
     async def _guarded(self, record: BulkRecord) -> Outcome:
+        """Whatever one record raises is that record's error: the run goes on with the others."""
         try:
             return await self.process(record)
         except FollowfixError as exc:
             logger.warning("record %s (row %d): %s", record.id, record.row, exc)
             return Outcome.failed(record.id, exc)
+        except Exception as exc:  # a bug or an unforeseen input: reported on the row, never the run's end
+            logger.exception("record %s (row %d) raised", record.id, record.row)
+            return Outcome.crashed(record.id, exc)
 
     async def _commit(self, finished: asyncio.Queue[Done | None], writer: ResultWriter, errors: Any) -> None:
         """Store then output, in batches of whatever finished meanwhile (one transaction each)."""
@@ -238,18 +242,44 @@ class BulkRun:
                 batch.append(more)
             await self._sink(batch, writer, errors)
 
-    async def _sink(self, batch: list[Done], writer: ResultWriter, errors: Any) -> None:
+    async def _store(self, batch: list[Done]) -> list[Done]:
+        """Record the batch's results in one transaction. When the database refuses a value, the
+        batch is written again row by row so only the bad row fails; an outage fails them all
+        (retryable: they rerun)."""
         results = [outcome.result for _, outcome in batch if outcome.result is not None]
-        if results and self.store is not None:
-            try:
-                await self.store.record_many(results, source=self.source)
-            except FollowfixError as exc:
-                logger.error("store write of %d results failed, they will rerun: %s", len(results), exc)
-                batch = [(r, o if o.result is None else Outcome.failed(o.record_id, exc)) for r, o in batch]
-        for record, outcome in batch:
+        if not results or self.store is None:
+            return batch
+        try:
+            await self.store.record_many(results, source=self.source)
+        except StoreDataError as exc:
+            logger.warning(
+                "a row of a batch of %d was refused (%s); storing them one by one", len(results), exc
+            )
+            return [await self._store_one(record, outcome) for record, outcome in batch]
+        except FollowfixError as exc:
+            logger.error("store write of %d results failed, they will rerun: %s", len(results), exc)
+            return [(r, o if o.result is None else Outcome.failed(o.record_id, exc)) for r, o in batch]
+        return batch
+
+    async def _store_one(self, record: BulkRecord, outcome: Outcome) -> Done:
+        if outcome.result is None or self.store is None:
+            return record, outcome
+        try:
+            await self.store.record_many([outcome.result], source=self.source)
+        except FollowfixError as exc:
+            return record, Outcome.failed(outcome.record_id, exc)
+        return record, outcome
+
+    async def _sink(self, batch: list[Done], writer: ResultWriter, errors: Any) -> None:
+        batch = await self._store(batch)
+        for record, stored in batch:
+            outcome = stored
             if outcome.result is not None:
-                writer.append(outcome.row(record.fields))
-            else:
+                try:
+                    writer.append(outcome.row(record.fields))
+                except UnicodeError as exc:  # text UTF-8 cannot hold (a lone surrogate): this row only
+                    outcome = Outcome.crashed(record.id, exc)
+            if outcome.result is None:
                 line = {
                     "record_id": record.id,
                     "row": record.row,

@@ -29,6 +29,8 @@ class BulkSettings(BaseSettings):
     collect_workers: int = Field(default=4, ge=0)
     collect_lease_s: float = Field(default=300.0, gt=0)
     collect_retry_after_s: int = Field(default=5, ge=1)
+    # An item claimed this many times without an ack (its worker died on it each time) is dead-lettered.
+    collect_max_attempts: int = Field(default=5, ge=1)
 
     @field_validator("job_input_roots", mode="before")
     @classmethod

@@ -26,6 +26,7 @@ from sqlalchemy.pool import StaticPool
 from graph.errors import StoreError
 from graph.result import CorrectionResult
 from service.store import migrate
+from service.store.errors import DB_ERRORS, store_error
 from service.store.models import UTCDateTime, corrections, pairs, sft_examples, tasks, to_utc
 from service.store.pairs import Curation, Pair, PairMode
 from service.store.rows import (
@@ -131,15 +132,18 @@ class Store:
             return 0
         sources = [source] * len(results) if isinstance(source, str) else list(source)
         when = to_utc(created_at) if created_at is not None else datetime.now(UTC)
-        prepared = await asyncio.to_thread(prepare, results, sources, when)
+        try:
+            prepared = await asyncio.to_thread(prepare, results, sources, when)
+        except UnicodeError as exc:  # text no encoding can hold: the value's fault, not the store's
+            raise store_error(f"preparing {len(results)} corrections", exc) from exc
         try:
             async with self.engine.begin() as conn:
                 stmt = self._insert(corrections).on_conflict_do_nothing(index_elements=["id"])
                 inserted = await conn.execute(stmt.returning(corrections.c.id), prepared.corrections)
                 new_ids = set(inserted.scalars())
                 await self._insert_derived(conn, prepared, new_ids)
-        except (SQLAlchemyError, OSError) as exc:
-            raise StoreError(f"writing {len(prepared.corrections)} corrections failed: {exc}") from exc
+        except DB_ERRORS as exc:  # the message keeps the driver's reason, never the SQL or its parameters
+            raise store_error(f"writing {len(prepared.corrections)} corrections", exc) from exc
         skipped = len(prepared.corrections) - len(new_ids)
         if skipped:
             logger.info("%d of %d corrections were already stored", skipped, len(prepared.corrections))
@@ -183,8 +187,8 @@ class Store:
         try:
             async with self.engine.connect() as conn:
                 return int((await conn.execute(query)).scalar_one())
-        except (SQLAlchemyError, OSError) as exc:
-            raise StoreError(f"store query failed: {exc}") from exc
+        except DB_ERRORS as exc:
+            raise store_error("a store query", exc) from exc
 
     async def iter_corrections(
         self, since: datetime | None = None, until: datetime | None = None
@@ -244,8 +248,8 @@ class Store:
             try:
                 async with self.engine.connect() as conn:
                     rows = (await conn.execute(query)).mappings().all()
-            except (SQLAlchemyError, OSError) as exc:
-                raise StoreError(f"reading {table.name} failed: {exc}") from exc
+            except DB_ERRORS as exc:
+                raise store_error(f"reading {table.name}", exc) from exc
             for row in rows:
                 yield row
             if len(rows) < page:

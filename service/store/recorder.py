@@ -3,8 +3,10 @@
 ``submit`` returns once its record is committed, so a handler that awaits it before answering
 only acknowledges what is durable. Concurrent submits are written as one transaction (group
 commit): while one batch commits, the next one gathers. Each write has a time limit. A failed
-batch is retried record by record with backoff (safe: recording is idempotent per id); a record that still fails is logged, appended to an optional dead-letter
-JSONL file, and raised to its submitter: never silently dropped.
+batch is retried record by record with backoff (safe: recording is idempotent per id), so one bad
+record never fails the others; a record the database refuses for its data (``StoreDataError``) is
+not retried; a record that still fails is logged, appended to an optional dead-letter JSONL file,
+and raised to its submitter: never silently dropped.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from graph.errors import RecorderStoppedError, StoreError
+from graph.errors import RecorderStoppedError, StoreDataError, StoreError
 from graph.result import CorrectionResult
 from service.store.db import Store
 
@@ -125,6 +127,11 @@ class Recorder:
             try:
                 async with asyncio.timeout(self.write_timeout_s):
                     await self.store.record(item.result, source=item.source)
+            except StoreDataError as exc:  # the same value fails the same way: a 4xx, no retry
+                self.failed += 1
+                logger.error("record %s refused by the store: %s", item.result.id, exc)
+                _resolve(item, exc)
+                return
             except (StoreError, TimeoutError) as exc:  # writes are idempotent per id: retrying is safe
                 error = exc
                 logger.warning(

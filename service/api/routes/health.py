@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from service.api.deps import ResourcesDep, SettingsDep
@@ -19,9 +19,13 @@ async def healthz() -> Health:
 
 
 @router.get("/readyz", responses={503: {"model": Readiness, "description": "a dependency failed"}})
-async def readyz(settings: SettingsDep, resources: ResourcesDep) -> JSONResponse:
-    """200 when the store answers and the configured teacher is reachable, else 503 saying which."""
+async def readyz(request: Request, settings: SettingsDep, resources: ResourcesDep) -> JSONResponse:
+    """200 when the store answers, the configured teacher is reachable and every configured collect
+    worker is running; else 503 saying which."""
     checks = await readiness(resources, settings)
+    bulk = getattr(request.app.state, "bulk", None)
+    if bulk is not None:
+        checks["collectors"] = bulk.collectors.health()
     ready = all(not value.startswith("failed") for value in checks.values())
     body = Readiness(status="ready" if ready else "not_ready", checks=checks)
     headers = {} if ready else {"Retry-After": str(settings.retry_after_s)}

@@ -24,7 +24,7 @@ JSON = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
 COLUMNS = "seq, created_at, payload, claimed_by, claimed_until, attempts"
 
 
-def _queue_columns() -> list[sa.Column[object]]:
+def _queue_columns() -> list[sa.schema.SchemaItem]:
     return [
         sa.Column("seq", SEQ, primary_key=True, autoincrement=True),
         sa.Column("created_at", sa.DateTime(), nullable=False),
