@@ -32,13 +32,13 @@ def tokens(text: str) -> list[str]:
     return _TOKENS.findall(text)
 
 
-def word_diff(before: str, after: str) -> list[DiffOp]:
+def word_diff(before: str, after: str, *, max_tokens: int = MAX_TOKENS) -> list[DiffOp]:
     """Segments turning ``before`` into ``after``; adjacent segments of one kind are merged."""
     if before == after:
         return [DiffOp(op="equal", text=before)] if before else []
     old, new = tokens(before), tokens(after)
     out: list[DiffOp] = []
-    if len(old) > MAX_TOKENS or len(new) > MAX_TOKENS:
+    if len(old) > max_tokens or len(new) > max_tokens:
         _coarse(old, new, out)
         return out
     matcher = SequenceMatcher(None, old, new, autojunk=False)
