@@ -30,6 +30,8 @@ from service.api.routes import (
     metrics,
     pairs,
     review,
+    reward,
+    reward_gym,
     verify,
 )
 from service.bulk.services import start_bulk
@@ -84,6 +86,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         chat,
         review,
         curation,
+        reward,
+        reward_gym,
     ):
         app.include_router(module.router)
     app.include_router(ui.router)
