@@ -49,7 +49,8 @@ def front_door(tmp_path: Path) -> Iterator[Callable[..., Door]]:
     opened: list[Any] = []
 
     def start(upstream_options: dict[str, Any] | None = None, **overrides: Any) -> Door:
-        upstream = TeacherServer("scripted", model="student-1", **(upstream_options or {}))
+        options = {"mode": "scripted", "model": "student-1", **(upstream_options or {})}
+        upstream = TeacherServer(**options)
         upstream.start()
         opened.append(upstream)
         store_dir = tmp_path / f"door{len(opened)}"
