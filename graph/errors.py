@@ -56,7 +56,13 @@ class TeacherUnavailableError(TeacherError):
 
 
 class InputFormatError(FollowfixError):
-    """An input file row is malformed; the message names the row and field."""
+    """An input file row is malformed; the message names the row and field (``field``, where the
+    input is part of a request, names it for the API's 422)."""
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
 
 
 class StoreError(FollowfixError):

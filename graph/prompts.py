@@ -101,8 +101,10 @@ def parse_reply(reply: str) -> str | None:
     text = reply.replace("\r\n", "\n")
     start = text.find(REVISED_OPEN)
     if start >= 0:
-        end = text.find(REVISED_CLOSE, start)
-        text = text[start + len(REVISED_OPEN) : end if end >= 0 else None]
+        # The LAST close tag ends the block: the response itself may contain ``</revised>``
+        # (it is data, quoted whole), and a cut at the first one would drop its tail.
+        end = text.rfind(REVISED_CLOSE)
+        text = text[start + len(REVISED_OPEN) : end if end > start else None]
     else:
         text = text.replace(REVISED_CLOSE, "")
         fenced = _FENCE.match(text)

@@ -75,6 +75,13 @@ class InvalidRequestError(ApiError):
     code = "invalid_request"
 
 
+class UnstorableInputError(ApiError):
+    """Text no store or JSON encoder can hold (a lone surrogate, NUL): refused where it enters."""
+
+    status_code = 422
+    code = "unstorable_text"
+
+
 class NotFoundError(ApiError):
     status_code = 404
     code = "not_found"
@@ -153,6 +160,22 @@ def field_from_loc(loc: Sequence[int | str]) -> str:
     return text or "body"
 
 
+def api_field(path: str) -> str:
+    """``constraints.0.kwargs.keywords.0`` -> ``constraints[0].kwargs.keywords.0``: list indexes in
+    brackets as in every other error, except inside ``kwargs`` (named as the constraint names them)."""
+    parts: list[int | str] = []
+    inside_kwargs = False
+    for part in path.split("."):
+        if part.isdigit() and not inside_kwargs:
+            parts.append(int(part))
+        elif inside_kwargs and parts and isinstance(parts[-1], str):
+            parts[-1] = f"{parts[-1]}.{part}"
+        else:
+            parts.append(part)
+        inside_kwargs = inside_kwargs or part == "kwargs"
+    return field_from_loc(parts)
+
+
 async def _followfix_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, FollowfixError)
     status, code = status_for(exc)
@@ -181,6 +204,7 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     return error_response(422, "validation_error", message, field)
 
 
+_BODY_PARSE_FAILED = "There was an error parsing the body"
 _HTTP_CODES = {413: PayloadTooLargeError.code, 401: AuthenticationError.code, 403: PermissionDeniedError.code}
 
 
@@ -190,6 +214,11 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
         phrase = HTTPStatus(exc.status_code).phrase
     except ValueError:
         phrase = "HTTP error"
+    if exc.status_code == 400 and exc.detail == _BODY_PARSE_FAILED:
+        # FastAPI's answer when the JSON decoder itself fails (nesting deeper than it recurses):
+        # invalid JSON like any other, so the same 422 as a syntax error.
+        reason = type(exc.__cause__).__name__ if exc.__cause__ is not None else "undecodable"
+        return error_response(422, "validation_error", f"body: invalid JSON ({reason})", "body")
     code = _HTTP_CODES.get(exc.status_code) or phrase.lower().replace(" ", "_").replace("-", "_")
     message = exc.detail if isinstance(exc.detail, str) and exc.detail else phrase
     field = "body" if exc.status_code == 413 else None

@@ -80,7 +80,18 @@ class RequestMiddleware:
 
 
 def _route_label(scope: Scope) -> str:
-    """The route template (bounded cardinality), never the raw path."""
+    """The route template (bounded cardinality), never the raw path.
+
+    FastAPI's own routes put themselves in the scope; Starlette's (``/docs``, ``/openapi.json``)
+    only leave their endpoint, so those are looked up by endpoint among the app's routes.
+    """
     route = scope.get("route")
     path = getattr(route, "path", None)
-    return path if isinstance(path, str) else "unmatched"
+    if isinstance(path, str):
+        return path
+    endpoint = scope.get("endpoint")
+    if endpoint is not None:
+        for candidate in getattr(scope.get("app"), "routes", ()):
+            if getattr(candidate, "endpoint", None) is endpoint and isinstance(candidate.path, str):
+                return str(candidate.path)
+    return "unmatched"

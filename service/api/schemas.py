@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr
 
 from graph.result import ConstraintSpec, CorrectionResult
+from service.api.bodies import RequestBody
 
 Mode = Literal["strict", "loose"]
 Strategy = Literal["hybrid", "teacher", "rules"]
@@ -81,7 +82,7 @@ CORRECT_EXAMPLE: dict[str, Any] = {
 }
 
 
-class CorrectRequest(StrictModel):
+class CorrectRequest(RequestBody):
     model_config = ConfigDict(extra="forbid", strict=True, json_schema_extra={"examples": [CORRECT_EXAMPLE]})
 
     instruction: NonBlankText
@@ -125,7 +126,7 @@ VERIFY_EXAMPLE: dict[str, Any] = {
 }
 
 
-class VerifyRequest(StrictModel):
+class VerifyRequest(RequestBody):
     model_config = ConfigDict(extra="forbid", strict=True, json_schema_extra={"examples": [VERIFY_EXAMPLE]})
 
     response: Text
@@ -156,7 +157,7 @@ EXTRACT_EXAMPLE: dict[str, Any] = {
 }
 
 
-class ExtractRequest(StrictModel):
+class ExtractRequest(RequestBody):
     model_config = ConfigDict(extra="forbid", strict=True, json_schema_extra={"examples": [EXTRACT_EXAMPLE]})
 
     instruction: NonBlankText

@@ -6,8 +6,12 @@ at the exact place to fix.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from typing import Any
+from datetime import datetime
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator
 
 from graph.constraints import Constraint, build
 from graph.errors import ConstraintError
@@ -39,6 +43,20 @@ def check_lengths(
             f"{len(constraints)} constraints given; the limit is {settings.max_constraints}",
             field="constraints",
         )
+
+
+_NUMBER = re.compile(r"\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*")
+
+
+def _iso_only(value: Any) -> Any:
+    """Refuse a bare number: pydantic reads ``0.5`` as a unix time (1970), never what was meant."""
+    if isinstance(value, str) and _NUMBER.fullmatch(value):
+        raise ValueError("must be an ISO 8601 time such as 2026-01-31T12:00:00Z, not a number")
+    return value
+
+
+# A time in a query: ISO 8601 only (naive = UTC); unix timestamps are refused, not guessed.
+IsoTime = Annotated[datetime | None, BeforeValidator(_iso_only)]
 
 
 def _field_path(index: int, field: str | None) -> str:

@@ -16,9 +16,10 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from graph.storable import find_unstorable
+from service.api.bodies import RequestBody
 from service.api.deps import ApiKeyDep, SettingsDep
 from service.api.errors import ApiError, InvalidRequestError, error_docs
-from service.api.schemas import ConstraintIn, NonBlankText, StrictModel, Text
+from service.api.schemas import ConstraintIn, NonBlankText, Text
 from service.api.validation import build_constraints, check_lengths
 from service.bulk.queue import QueueFullError
 from service.bulk.services import BulkServices
@@ -31,7 +32,7 @@ class TooManyRequestsError(ApiError):
     code = "queue_full"
 
 
-class CollectRequest(StrictModel):
+class CollectRequest(RequestBody):
     instruction: NonBlankText
     response: Text
     constraints: list[ConstraintIn] | None = None

@@ -16,8 +16,11 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ValidationError
 
 from graph.errors import InputFormatError
+from graph.storable import find_unstorable
+from service.api.bodies import RequestBody
 from service.api.deps import ApiKeyDep
-from service.api.errors import ConflictError, NotFoundError, error_docs
+from service.api.errors import ConflictError, NotFoundError, UnstorableInputError, api_field, error_docs
+from service.api.openapi import inline_schema, request_body_doc
 from service.api.routes.collect import BulkDep
 from service.bulk.jobrepo import TERMINAL
 from service.bulk.jobs import JobOptions, read_complete_lines
@@ -27,9 +30,20 @@ router = APIRouter(prefix="/v1", tags=["jobs"], dependencies=[ApiKeyDep])
 UPLOAD_TYPES = ("application/x-ndjson", "application/jsonl", "application/json-lines", "text/plain")
 
 
-class PathJob(BaseModel):
+class PathJob(RequestBody):
+    """A job over a file under one of the server's input roots (FOLLOWFIX_JOB_INPUT_ROOTS)."""
+
     input_path: str
     options: JobOptions = JobOptions()
+
+
+# The two bodies POST /v1/jobs takes (it reads the raw request, so FastAPI cannot infer them).
+JOB_BODY_DOC = request_body_doc(
+    {
+        "application/json": inline_schema(PathJob),
+        "application/x-ndjson": {"type": "string", "description": "JSONL rows (IFEval, IFBench or paper)"},
+    }
+)
 
 
 class JobView(BaseModel):
@@ -74,15 +88,21 @@ def view(row: dict[str, Any], live: dict[str, Any] | None) -> JobView:
 
 
 def _options_from_query(request: Request) -> JobOptions:
+    query = dict(request.query_params)
+    found = find_unstorable(query)
+    if found is not None:
+        raise UnstorableInputError(f"query parameter {found.path}: {found.reason}", field=found.path)
     try:
-        return JobOptions.model_validate(dict(request.query_params))
+        return JobOptions.model_validate(query)
     except ValidationError as exc:
         first = exc.errors()[0]
         field = ".".join(str(p) for p in first["loc"]) or "query"
-        raise InputFormatError(f"query parameter {field}: {first['msg']}") from exc
+        raise InputFormatError(f"query parameter {field}: {first['msg']}", field=field) from exc
 
 
-@router.post("/jobs", status_code=201, responses=error_docs(400, 401, 403, 413, 422))
+@router.post(
+    "/jobs", status_code=201, responses=error_docs(400, 401, 403, 413, 422), openapi_extra=JOB_BODY_DOC
+)
 async def create_job(request: Request, bulk: BulkDep) -> JobView:
     """Start a bulk job; the reply's ``results_url`` streams results as they are written."""
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -93,12 +113,18 @@ async def create_job(request: Request, bulk: BulkDep) -> JobView:
             body = PathJob.model_validate_json(await request.body())
         except ValidationError as exc:
             first = exc.errors()[0]
-            raise InputFormatError(
-                f"{'.'.join(str(p) for p in first['loc']) or 'body'}: {first['msg']}"
-            ) from exc
-        job_id = await bulk.jobs.submit_path(body.input_path, body.options)
+            field = api_field(".".join(str(p) for p in first["loc"])) if first["loc"] else "body"
+            raise InputFormatError(f"{field}: {first['msg']}", field=field) from exc
+        try:
+            job_id = await bulk.jobs.submit_path(body.input_path, body.options)
+        except InputFormatError as exc:
+            if exc.field is None:
+                raise InputFormatError(str(exc), field="input_path") from exc
+            raise
     else:
-        raise InputFormatError("send JSONL (application/x-ndjson) or JSON {input_path, options}")
+        raise InputFormatError(
+            "send JSONL (application/x-ndjson) or JSON {input_path, options}", field="Content-Type"
+        )
     return await get_job(job_id, bulk)
 
 
@@ -111,7 +137,11 @@ async def get_job(job_id: str, bulk: BulkDep) -> JobView:
     return view(row, bulk.jobs.live_stats(job_id))
 
 
-@router.get("/jobs/{job_id}/results", responses=error_docs(401, 403, 404))
+@router.get(
+    "/jobs/{job_id}/results",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"application/x-ndjson": {}}}, **error_docs(401, 403, 404)},
+)
 async def job_results(job_id: str, bulk: BulkDep) -> StreamingResponse:
     """The results written so far, one JSON line per record (streamed; call again for more)."""
     row = await bulk.jobs.repo.get(job_id)

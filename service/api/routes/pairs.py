@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -12,6 +11,7 @@ from fastapi.responses import StreamingResponse
 
 from service.api.deps import ApiKeyDep, ResourcesDep
 from service.api.errors import error_docs
+from service.api.validation import IsoTime
 from service.store.export import iter_jsonl
 from service.store.formats import ExportFormat
 from service.store.pairs import Curation, PairMode
@@ -27,8 +27,8 @@ router = APIRouter(prefix="/v1", tags=["pairs"], dependencies=[ApiKeyDep])
 async def export_pairs(
     resources: ResourcesDep,
     format: Annotated[ExportFormat, Query(description="trl (DPO pairs), sft (messages) or rlvr")] = "trl",
-    since: Annotated[datetime | None, Query(description="ISO 8601; rows recorded at or after it")] = None,
-    until: Annotated[datetime | None, Query(description="ISO 8601; rows recorded before it")] = None,
+    since: Annotated[IsoTime, Query(description="ISO 8601; rows recorded at or after it")] = None,
+    until: Annotated[IsoTime, Query(description="ISO 8601; rows recorded before it")] = None,
     mode: Annotated[PairMode, Query(description="trl only: final pairs, or one per improving step")] = (
         "final"
     ),

@@ -156,11 +156,12 @@ def test_invalid_json_names_the_body(client: httpx.Client) -> None:
     assert error["field"] == "body" and "JSON" in error["message"]
 
 
-def test_invalid_utf8_is_a_400_not_a_500(client: httpx.Client) -> None:
+def test_invalid_utf8_is_invalid_json_a_422_not_a_500(client: httpx.Client) -> None:
     reply = client.post(
         "/v1/verify", content=b'{"response": "\xff\xfe"}', headers={"content-type": "application/json"}
     )
-    assert error_of(reply, 400)["code"] == "bad_request"
+    error = error_of(reply, 422)
+    assert (error["code"], error["field"]) == ("validation_error", "body")
 
 
 def test_unpaired_surrogate_is_rejected_by_field(client: httpx.Client) -> None:

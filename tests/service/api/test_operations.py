@@ -91,8 +91,9 @@ def _examples(schema: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
             content = operation.get("requestBody", {}).get("content", {}).get("application/json")
             if not content:
                 continue
-            ref = content["schema"]["$ref"].rsplit("/", 1)[-1]
-            for example in components[ref].get("examples", []):
+            schema_ = content["schema"]
+            body = components[schema_["$ref"].rsplit("/", 1)[-1]] if "$ref" in schema_ else schema_
+            for example in body.get("examples", []):
                 found.append((path, example))
     return found
 
