@@ -17,6 +17,7 @@ from graph.constraints.registry import register
 from graph.constraints.text import split_sentences
 
 _DROP_PUNCTUATION = str.maketrans("", "", string.punctuation)
+_EMPHASIS = re.compile(r"(?<![\w*])(\*{1,3})(?=[^\s*])([^*\n]*?[^\s*])\1(?![\w*])")
 _STAR_BULLET = re.compile(r"[ \t]*\*(?=[ \t])")
 _LIST_MARKER = re.compile(r"^([ \t]*)(?:[*\-+\u2022]|\d+[.)])[ \t]+", re.MULTILINE)
 
@@ -245,12 +246,12 @@ class SubBulletPoints(Constraint[NoParams]):
         return self.result(True, "", len(pieces) - 1)
 
     def _repair(self, response: str) -> str | None:
-        """Remove emphasis asterisks (``**bold**``), keeping the ``*`` that start bullet lines."""
+        """Unwrap ``**bold**`` and ``*italic*`` emphasis; the ``*`` that start bullet lines stay."""
         lines = []
         for line in response.split("\n"):
             bullet = _STAR_BULLET.match(line)
             head = bullet.group(0) if bullet else ""
-            lines.append(head + line[len(head) :].replace("*", ""))
+            lines.append(head + _EMPHASIS.sub(r"\2", line[len(head) :]))
         return "\n".join(lines)
 
 
