@@ -76,13 +76,20 @@ def _build(specs: list[dict[str, Any]]) -> _Built:
         return (), exc.message, exc.field
 
 
-@lru_cache(maxsize=8192)
-def _built_from_text(text: str) -> _Built:
+def _parsed(spec: Any) -> list[dict[str, Any]] | _Built:
+    """The specs, or the error tuple (a spec nested past Python's recursion limit is an error too)."""
     try:
-        specs = parse_specs(text)
+        return parse_specs(spec)
     except ConstraintError as exc:
         return (), exc.message, exc.field
-    return _build(specs)
+    except RecursionError:
+        return (), "the constraint spec is nested too deeply", "ground_truth"
+
+
+@lru_cache(maxsize=8192)
+def _built_from_text(text: str) -> _Built:
+    specs = _parsed(text)
+    return specs if isinstance(specs, tuple) else _build(specs)
 
 
 @lru_cache(maxsize=8192)
@@ -94,10 +101,9 @@ def constraints_for(spec: Any) -> _Built:
     """``(constraints, error, error_field)`` for a spec in any supported spelling (cached)."""
     if isinstance(spec, str):
         return _built_from_text(spec)
-    try:
-        specs = parse_specs(spec)
-    except ConstraintError as exc:
-        return (), exc.message, exc.field
+    specs = _parsed(spec)
+    if isinstance(specs, tuple):
+        return specs
     try:
         key = json.dumps(specs, sort_keys=True, ensure_ascii=False)
     except (TypeError, ValueError):  # a kwarg no JSON can hold (e.g. a set): build uncached

@@ -83,6 +83,7 @@ def test_aggregates(aggregate: str, scale: float, passing: float, failing_one: f
         ({"something": "else"}, "ground_truth"),
         (42, "ground_truth"),
         ([{"id": 7}], "constraints[0].id"),
+        ("[" * 100_000 + "]" * 100_000, "ground_truth"),
     ],
 )  # fmt: skip
 @pytest.mark.parametrize("aggregate", ["fraction", "all", "sum"])
@@ -91,6 +92,14 @@ def test_bad_specs_score_zero_with_an_error(spec: object, field: str, aggregate:
     result = score("fine", spec, aggregate=aggregate, scale=10.0)  # type: ignore[arg-type]
     assert result.reward == 0.0 and not result.passed_all
     assert result.error and result.error_field == field
+
+
+def test_deeply_nested_specs_are_an_error() -> None:
+    nested: dict[str, object] = {"instruction_id_list": ["punctuation:no_comma"], "kwargs": [None]}
+    for _ in range(5000):
+        nested = {"verifier_metadata": nested}
+    result = score("fine", nested)
+    assert result.reward == 0.0 and result.error == "the constraint spec is nested too deeply"
 
 
 def test_one_bad_constraint_voids_the_sample() -> None:
