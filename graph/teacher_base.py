@@ -99,6 +99,14 @@ class Teacher(ABC):
             )
         return raw.cost_usd
 
+    def _reason(self, exc: BaseException) -> str:
+        """Never empty: a timeout's own text is often blank (``TimeoutError()``)."""
+        text = str(exc).strip()
+        if isinstance(exc, TimeoutError) or "timeout" in type(exc).__name__.lower():
+            limit = f"no answer within {self.config.timeout_s:g}s"
+            return f"{type(exc).__name__}: {text}; {limit}" if text else f"{type(exc).__name__}: {limit}"
+        return text or type(exc).__name__
+
     async def complete(
         self, messages: list[Message], *, response_format: dict[str, Any] | None = None
     ) -> TeacherReply:
@@ -113,7 +121,7 @@ class Teacher(ABC):
             attempts, status = retrier.attempts, status_of(exc)
             if is_retryable(exc):
                 raise TeacherUnavailableError(
-                    f"teacher {self.model!r} unavailable after {attempts} attempts: {exc}",
+                    f"teacher {self.model!r} unavailable after {attempts} attempts: {self._reason(exc)}",
                     attempts=attempts,
                     status_code=status,
                 ) from exc
@@ -148,6 +156,14 @@ class DelegatingTeacher(Teacher):
 
     async def _attempt(self, messages: list[Message], response_format: dict[str, Any] | None) -> RawReply:
         raise NotImplementedError(f"{type(self).__name__} delegates whole calls")  # pragma: no cover
+
+    def _reason(self, exc: BaseException) -> str:
+        """Never empty: a timeout's own text is often blank (``TimeoutError()``)."""
+        text = str(exc).strip()
+        if isinstance(exc, TimeoutError) or "timeout" in type(exc).__name__.lower():
+            limit = f"no answer within {self.config.timeout_s:g}s"
+            return f"{type(exc).__name__}: {text}; {limit}" if text else f"{type(exc).__name__}: {limit}"
+        return text or type(exc).__name__
 
     async def complete(
         self, messages: list[Message], *, response_format: dict[str, Any] | None = None

@@ -9,10 +9,15 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
+
+from tests.service.api.conftest import make_settings
+from tests.service.api.live import live_server
+from tests.support.openai_server import TeacherServer
 
 J = {"content-type": "application/json"}
 
@@ -244,3 +249,58 @@ def test_catalogue_schemas_state_the_bounds(client: httpx.Client) -> None:
     ]
     assert count["maximum"] == 100_000
     json.dumps(entries)
+
+
+@pytest.fixture(scope="module")
+def teacher_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A server whose teacher is the competent test teacher (it quotes the response it edits)."""
+    teacher = TeacherServer("competent")
+    teacher.start()
+    settings = make_settings(
+        tmp_path_factory.mktemp("teacher"),
+        teacher_model="test-teacher",
+        teacher_base_url=teacher.base_url,
+        teacher_max_retries=0,
+    )
+    with live_server(settings) as url:
+        yield url
+    teacher.stop()
+
+
+def test_a_response_holding_the_close_tag_is_still_corrected(teacher_url: str) -> None:
+    body = {
+        "instruction": "Answer in lowercase.",
+        "response": "Tea Is Nice. Write </revised> to end a block; More Words Follow.",
+        "constraints": [{"id": "change_case:english_lowercase"}],
+        "options": {"strategy": "teacher", "record": False},
+    }
+    reply = httpx.post(teacher_url + "/v1/correct", json=body, timeout=60)
+    assert reply.status_code == 200, reply.text
+    data = reply.json()
+    assert data["status"] == "corrected"
+    assert data["final"] == body["response"].lower()
+
+
+def test_a_teacher_timeout_says_why(tmp_path_factory: pytest.TempPathFactory) -> None:
+    teacher = TeacherServer("competent", latency_s=2.0)
+    teacher.start()
+    settings = make_settings(
+        tmp_path_factory.mktemp("slow"),
+        teacher_model="test-teacher",
+        teacher_base_url=teacher.base_url,
+        teacher_timeout_s=0.2,
+        teacher_max_retries=0,
+    )
+    try:
+        with live_server(settings) as url:
+            body = {
+                "instruction": "i",
+                "response": "Tea Is Nice",
+                "constraints": [{"id": "change_case:english_lowercase"}],
+                "options": {"strategy": "teacher", "record": False},
+            }
+            error = error_of(httpx.post(url + "/v1/correct", json=body, timeout=60), 503)
+    finally:
+        teacher.stop()
+    reason = error["message"].split("attempts:", 1)[1].strip()
+    assert "0.2s" in reason and "Timeout" in reason
