@@ -13,7 +13,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from graph.errors import InputFormatError
 from graph.storable import find_unstorable
@@ -30,11 +30,23 @@ router = APIRouter(prefix="/v1", tags=["jobs"], dependencies=[ApiKeyDep])
 UPLOAD_TYPES = ("application/x-ndjson", "application/jsonl", "application/json-lines", "text/plain")
 
 
+class BodyJobOptions(JobOptions):
+    """Job options in a JSON body: unknown options refused, JSON types taken as written."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class QueryJobOptions(JobOptions):
+    """Job options as query parameters (strings, so lax types), unknown ones refused."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
 class PathJob(RequestBody):
     """A job over a file under one of the server's input roots (FOLLOWFIX_JOB_INPUT_ROOTS)."""
 
     input_path: str
-    options: JobOptions = JobOptions()
+    options: BodyJobOptions = BodyJobOptions()
 
 
 # The two bodies POST /v1/jobs takes (it reads the raw request, so FastAPI cannot infer them).
@@ -93,7 +105,7 @@ def _options_from_query(request: Request) -> JobOptions:
     if found is not None:
         raise UnstorableInputError(f"query parameter {found.path}: {found.reason}", field=found.path)
     try:
-        return JobOptions.model_validate(query)
+        return QueryJobOptions.model_validate(query)
     except ValidationError as exc:
         first = exc.errors()[0]
         field = ".".join(str(p) for p in first["loc"]) or "query"

@@ -207,6 +207,14 @@ def test_jobs_refuse_unknown_fields_and_name_every_field(client: httpx.Client) -
         error_of(client.post("/v1/jobs", json={"input_path": "/nowhere/in.jsonl"}))["field"] == "input_path"
     )
     assert error_of(client.post("/v1/jobs", content="x", headers={"content-type": "image/png"}))["field"]
+    bogus = {"input_path": "in.jsonl", "options": {"bogus": 1}}
+    assert error_of(client.post("/v1/jobs", json=bogus))["field"] == "options.bogus"
+    lax = {"input_path": "in.jsonl", "options": {"max_rounds": "3"}}
+    assert error_of(client.post("/v1/jobs", json=lax))["field"] == "options.max_rounds"
+    upload = client.post(
+        "/v1/jobs?bogus=1", content=b"{}\n", headers={"content-type": "application/x-ndjson"}
+    )
+    assert error_of(upload)["field"] == "bogus"
 
 
 @pytest.mark.parametrize("value", ["0.5", "1700000000"])
