@@ -97,6 +97,12 @@ def _built_from_key(key: str) -> _Built:
     return _build(json.loads(key))
 
 
+def clear_cache() -> None:
+    """Forget built specs (benchmarks measure a cold start with it)."""
+    _built_from_text.cache_clear()
+    _built_from_key.cache_clear()
+
+
 def constraints_for(spec: Any) -> _Built:
     """``(constraints, error, error_field)`` for a spec in any supported spelling (cached)."""
     if isinstance(spec, str):
