@@ -27,6 +27,8 @@ class RunContext:
     max_tokens_budget: int | None = None
     max_cost_usd: float | None = None
     max_edit_ratio: float = 0.5
+    # An infeasible set stops at once; with this, the constraints outside its conflicts are still fixed.
+    fix_feasible_rest: bool = False
 
     def __post_init__(self) -> None:
         if self.strategy not in ("hybrid", "teacher", "rules"):

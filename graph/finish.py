@@ -13,6 +13,7 @@ from typing import Any
 
 from graph.checking import failing, passes
 from graph.context import RunContext
+from graph.cycles import infeasible_reason
 from graph.result import CorrectionResult, Status, Usage
 from graph.state import CorrectionState, add_usage, union
 
@@ -33,20 +34,39 @@ def merged(state: CorrectionState, update: dict[str, Any]) -> CorrectionState:
     return view  # type: ignore[return-value]
 
 
+def calls_saved(state: CorrectionState, trajectory: list[dict[str, Any]], run: RunContext) -> int:
+    """Teacher calls this correction did without: accepted repairs, and failures left untouched
+    because their set is infeasible (each would have cost at least one call)."""
+    repairs = sum(1 for step in trajectory if step["method"] == "repair" and step["accepted"])
+    failures = failing(state.get("verdicts_before") or [])
+    if state.get("conflicts") and not run.fix_feasible_rest:
+        return repairs + len(failures)
+    excluded = set(state.get("excluded") or [])
+    return repairs + sum(1 for i in failures if i in excluded)
+
+
 def finish(state: CorrectionState, run: RunContext) -> dict[str, Any]:
     """The result (as JSON-like data, so checkpoints serialize it) of a correction that stops here."""
     final = state.get("response", state["original"])
     after = state["verdicts"]
     before = state.get("verdicts_before") or []
     trajectory = state.get("trajectory") or []
+    conflicts = state.get("conflicts") or []
     status: Status
     if not failing(after):
         status = "unchanged" if final == state["original"] and not failing(before) else "corrected"
+    elif conflicts:
+        status = "infeasible"
     else:
         status = "partial" if passes(after) > passes(before) else "failed"
     stop_reason = state.get("stop_reason", "")
+    if conflicts and failing(after) and not stop_reason.startswith("infeasible"):
+        stop_reason = infeasible_reason(conflicts) + (f"; then {stop_reason}" if stop_reason else "")
     if state.get("unfixable") and failing(after):
         stop_reason += f"; no fix available for {', '.join(state['unfixable'])}"
+    for cycle in state.get("cycles") or []:
+        if cycle not in stop_reason:
+            stop_reason += f"; {cycle}"
     result = CorrectionResult(
         id=state["id"],
         instruction=state["instruction"],
@@ -65,6 +85,9 @@ def finish(state: CorrectionState, run: RunContext) -> dict[str, Any]:
         usage=Usage.model_validate(state.get("usage") or {}),
         teacher_model=state.get("teacher_model"),
         teacher_s=state.get("teacher_s", 0.0),
+        conflicts=conflicts,  # type: ignore[arg-type]
+        cycles=state.get("cycles") or [],
+        teacher_calls_saved=calls_saved(state, trajectory, run),
     )
     log.debug("correction %s: %s after %d step(s)", state["id"], status, len(trajectory))
     return result.model_dump(mode="json")

@@ -18,10 +18,12 @@ from langgraph.runtime import Runtime
 from langgraph.types import Command
 
 from graph.checking import acceptable, check_all, constraints_of, failing
+from graph.constraints.conflicts import find_conflicts
 from graph.context import GraphDeps
+from graph.cycles import cycle_of, digest, infeasible_reason, newly_broken
 from graph.finish import finish, merged
 from graph.fixing import repair_attempt, teacher_attempts
-from graph.planning import Situation, plan_next
+from graph.planning import Situation, plan_next, repair_rank
 from graph.result import Usage
 from graph.state import Attempt, CorrectionState
 
@@ -40,23 +42,40 @@ async def check_node(state: CorrectionState, runtime: Runtime[GraphDeps]) -> Com
     """The first verdicts; nothing failing means the response is returned unchanged.
 
     The entry node: a request without constraints goes to extract first (which comes back here).
+    Before any fix the set is checked against the conflict table: an infeasible set stops here
+    (status ``infeasible``, no teacher call) unless the run asks to fix the feasible rest.
     """
     if state.get("constraints") is None:
         return Command(goto="extract")
-    verdicts = check_all(constraints_of(state["constraints"]), state["original"], runtime.context.run.mode)
+    run = runtime.context.run
+    constraints = constraints_of(state["constraints"])
+    verdicts = check_all(constraints, state["original"], run.mode)
     failures = failing(verdicts)
+    conflicts = [c.as_dict() for c in find_conflicts(constraints)] if failures else []
+    excluded = sorted({i for c in conflicts for i in c["indices"]})
+    queue = failures
+    if conflicts:
+        queue = [i for i in failures if i not in excluded] if run.fix_feasible_rest else []
     update: dict[str, Any] = {
         "response": state["original"],
         "verdicts_before": verdicts,
         "verdicts": verdicts,
-        "round": 1 if failures else 0,
-        "queue": failures,
-        "round_failures": failures,
-        "next_action": "correct" if failures else "finalize",
+        "round": 1 if queue else 0,
+        "queue": queue,
+        "round_failures": queue,
+        "next_action": "correct" if queue else "finalize",
+        "conflicts": conflicts,
+        "excluded": excluded,
+        "blocked": [],
+        "seen": [digest(state["original"])],
+        "broke": [],
     }
-    if not failures:
-        update["stop_reason"] = "all constraints pass" if verdicts else "no constraints"
-        update["result"] = finish(merged(state, update), runtime.context.run)
+    if not queue:
+        if failures:
+            update["stop_reason"] = infeasible_reason(conflicts)
+        else:
+            update["stop_reason"] = "all constraints pass" if verdicts else "no constraints"
+        update["result"] = finish(merged(state, update), run)
     return goto(update)
 
 
@@ -71,14 +90,15 @@ async def correct_node(state: CorrectionState, runtime: Runtime[GraphDeps]) -> C
     deps = runtime.context
     constraints = constraints_of(state["constraints"])
     strategy, verdicts = state["strategy"], state["verdicts"]
-    queue: list[int] = list(state.get("queue") or [])
+    queue: list[int] = sorted(state.get("queue") or [], key=lambda i: repair_rank(constraints[i].id))
+    blocked = state.get("blocked") or []
     unfixable: list[str] = []
     while queue:
         index = queue.pop(0)
         if verdicts[index]["passed"]:
             continue
         attempt: Attempt | None = None
-        if strategy != "teacher":
+        if strategy != "teacher" and index not in blocked:
             attempt = repair_attempt(constraints[index], index, state["response"])
         if attempt is not None:
             return judged_here(state, {"queue": queue, "pending": [attempt], "unfixable": unfixable}, deps)
@@ -122,9 +142,18 @@ def judge(state: CorrectionState, deps: GraphDeps) -> dict[str, Any]:
     steps: list[dict[str, Any]] = []
     best: tuple[int, list[Any]] | None = None
     usage, teacher_s = Usage(), 0.0
+    seen, broke = list(state.get("seen") or []), [list(p) for p in state.get("broke") or []]
+    blocked, cycles = list(state.get("blocked") or []), list(state.get("cycles") or [])
     for number, att in enumerate(pending):
         after = verdicts if att["text"] is None else check_all(constraints, att["text"], run.mode)
         usable = att["text"] is not None and acceptable(att["targets"], verdicts, after)
+        note = att["note"]
+        if usable and att["text"] is not None:
+            cycle = cycle_of(att, verdicts, after, seen, broke, constraints, state.get("trajectory") or [])
+            if cycle:
+                usable, note = False, (note + "; " if note else "") + cycle
+                blocked.extend(i for i in att["targets"] if i not in blocked)
+                cycles.append(cycle)
         if usable and (best is None or att["edit_distance"] < pending[best[0]]["edit_distance"]):
             best = (number, after)
         step_usage = Usage.model_validate(att["usage"])
@@ -144,15 +173,19 @@ def judge(state: CorrectionState, deps: GraphDeps) -> dict[str, Any]:
                 "passed_after": [v["passed"] for v in after],
                 "usage": step_usage.model_dump(),
                 "latency_s": att["latency_s"],
-                "note": att["note"],
+                "note": note,
             }
         )
     if best is not None:
         steps[best[0]]["accepted"] = True
         accepted = pending[best[0]]["text"]
         assert accepted is not None, "only a candidate with a text is acceptable"
+        broken = newly_broken(verdicts, best[1])
+        broke.extend([t, j] for t in pending[best[0]]["targets"] for j in broken)
         text, verdicts = accepted, best[1]
+        seen.append(digest(text))
     just_combined = any(att["method"] == "teacher_combined" for att in pending)
+    can_teach = state["strategy"] != "rules" and deps.teacher is not None
     situation = Situation(
         verdicts=verdicts,
         queue=list(state.get("queue") or []),
@@ -162,7 +195,9 @@ def judge(state: CorrectionState, deps: GraphDeps) -> dict[str, Any]:
         combined_done=bool(state.get("combined_done")),
         just_combined=just_combined,
         budget_hit=bool(state.get("budget_hit")),
-        can_combine=state["strategy"] != "rules" and deps.teacher is not None,
+        can_combine=can_teach,
+        skip=tuple(state.get("excluded") or []) + (() if can_teach else tuple(blocked)),
+        skip_reason="; ".join(cycles) or infeasible_reason(state.get("conflicts") or []),
     )
     update = plan_next(situation)
     update.update(
@@ -172,6 +207,10 @@ def judge(state: CorrectionState, deps: GraphDeps) -> dict[str, Any]:
             "pending": [],
             "trajectory": steps,
             "usage": usage.model_dump(),
+            "seen": seen,
+            "broke": broke,
+            "blocked": blocked,
+            "cycles": cycles,
         }
     )
     update["teacher_s"] = teacher_s

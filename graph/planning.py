@@ -25,6 +25,36 @@ class Situation:
     just_combined: bool
     budget_hit: bool
     can_combine: bool
+    skip: tuple[int, ...] = ()  # failing constraints not to try again (infeasible pair, cycling fix)
+    skip_reason: str = ""
+
+
+# Repairs that add or move text run before those that lay it out, and layout before marking and
+# case: a paragraph regrouping after a P.S. is added keeps the count; a merge of sentences after
+# the first-word regrouping cannot hide the sentence it opened on.
+_REPAIR_RANK = {
+    "combination:repeat_prompt": 0,
+    "detectable_format:constrained_response": 0,
+    "detectable_format:json_format": 0,
+    "combination:two_responses": 1,
+    "detectable_format:title": 1,
+    "detectable_content:postscript": 1,
+    "detectable_content:number_placeholders": 1,
+    "startend:end_checker": 1,
+    "detectable_format:multiple_sections": 2,
+    "length_constraints:nth_paragraph_first_word": 3,
+    "length_constraints:number_paragraphs": 3,
+    "detectable_format:number_bullet_lists": 4,
+    "length_constraints:number_sentences": 5,
+    "detectable_format:number_highlighted_sections": 6,
+    "change_case:capital_word_frequency": 7,
+    "startend:quotation": 8,
+}
+
+
+def repair_rank(constraint_id: str) -> int:
+    """Where a constraint's fix goes in a round (see ``_REPAIR_RANK``); others in between, in order."""
+    return _REPAIR_RANK.get(constraint_id, 5)
 
 
 def plan_next(s: Situation) -> dict[str, Any]:
@@ -32,6 +62,9 @@ def plan_next(s: Situation) -> dict[str, Any]:
     failures = failing(s.verdicts)
     if not failures:
         return {"next_action": "finalize", "stop_reason": "all constraints pass", "queue": []}
+    failures = [i for i in failures if i not in s.skip]
+    if not failures:
+        return {"next_action": "finalize", "stop_reason": s.skip_reason or "nothing left to try", "queue": []}
     if s.budget_hit:
         return {"next_action": "finalize", "stop_reason": "token/cost budget exhausted", "queue": []}
     queue = [i for i in s.queue if i in failures]

@@ -10,7 +10,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-Status = Literal["unchanged", "corrected", "partial", "failed"]
+Status = Literal["unchanged", "corrected", "partial", "failed", "infeasible"]
+"""``infeasible``: two constraints of the set can never both pass (see ``conflicts``)."""
 Strategy = Literal["hybrid", "teacher", "rules"]
 StepMethod = Literal["repair", "teacher", "teacher_strict_retry", "teacher_combined"]
 
@@ -20,6 +21,14 @@ class ConstraintSpec(BaseModel):
 
     id: str
     kwargs: dict[str, Any] = Field(default_factory=dict)
+
+
+class ConflictInfo(BaseModel):
+    """Two constraints of the set that no text satisfies together (graph.constraints.conflicts)."""
+
+    ids: list[str]
+    indices: list[int]
+    reason: str
 
 
 class Verdict(BaseModel):
@@ -86,3 +95,6 @@ class CorrectionResult(BaseModel):
     teacher_model: str | None = None
     elapsed_s: float = 0.0
     teacher_s: float = 0.0
+    conflicts: list[ConflictInfo] = Field(default_factory=list)
+    cycles: list[str] = Field(default_factory=list)
+    teacher_calls_saved: int = 0

@@ -148,9 +148,9 @@ async def test_garbage_never_becomes_the_response(teacher_server, teacher_client
 
 
 async def test_no_progress_sends_one_combined_prompt_then_stops(teacher_server, teacher_client) -> None:
-    url = teacher_server("competent")  # it has no edit for paragraphs: the text comes back unchanged
+    url = teacher_server("competent")  # it cannot translate: the text comes back unchanged
     constraints = [
-        spec("length_constraints:number_paragraphs", num_paragraphs=3),
+        spec("language:response_language", language="de"),
         spec("keywords:existence", keywords=["kiwi"]),
     ]
     result = await correct(
@@ -159,9 +159,9 @@ async def test_no_progress_sends_one_combined_prompt_then_stops(teacher_server, 
     methods = [s.method for s in result.trajectory]
     assert methods == ["teacher", "teacher", "teacher", "teacher_combined"]
     assert result.stop_reason == "no progress, even with a combined prompt"
-    assert result.status == "partial"  # kiwi was added; paragraphs still fail
+    assert result.status == "partial"  # kiwi was added; the language still fails
     combined = url.server.chat_requests()[-1]["messages"][1]["content"]
-    assert "length_constraints:number_paragraphs" in combined and "Fix this constraint" in combined
+    assert "language:response_language" in combined and "Fix this constraint" in combined
     assert result.rounds == 2
     assert_honest(result)
 
