@@ -188,8 +188,8 @@ function wirePair(card, constraints, id) {
 }
 
 // ---- overview charts (inline SVG) ----
-function barChart(id, labels, series, { width = 620, height = 240, percent = false } = {}) {
-  const left = 44, bottom = 70, top = 10, plotH = height - bottom - top, plotW = width - left - 10;
+function barChart(id, labels, series, { width = 620, height = 270, percent = false } = {}) {
+  const left = 44, bottom = 96, top = 10, plotH = height - bottom - top, plotW = width - left - 10;
   const max = percent ? 1 : Math.max(1e-9, ...series.flatMap((s) => s.values));
   const group = plotW / Math.max(1, labels.length), barW = Math.max(2, (group * 0.8) / series.length);
   let bars = "";
@@ -200,11 +200,12 @@ function barChart(id, labels, series, { width = 620, height = 240, percent = fal
       bars += `<rect x="${x.toFixed(1)}" y="${(top + plotH - h).toFixed(1)}" width="${barW.toFixed(1)}" height="${h.toFixed(1)}" fill="${s.color}"><title>${esc(label)}: ${percent ? (100 * v).toFixed(1) + "%" : v}</title></rect>`;
     });
     const tx = left + i * group + group / 2;
-    bars += `<text transform="translate(${tx.toFixed(1)},${top + plotH + 8}) rotate(40)">${esc(label.length > 28 ? label.slice(0, 27) + "…" : label)}</text>`;
+    bars += `<text transform="translate(${tx.toFixed(1)},${top + plotH + 8}) rotate(35)"><title>${esc(label)}</title>${esc(label.length > 26 ? label.slice(0, 25) + "…" : label)}</text>`;
   });
   const ticks = [0, 0.5, 1].map((f) => `<text x="2" y="${(top + plotH - f * plotH + 4).toFixed(1)}">${percent ? f * 100 + "%" : +(f * max).toPrecision(3)}</text>
     <line x1="${left}" x2="${width - 10}" y1="${(top + plotH - f * plotH).toFixed(1)}" y2="${(top + plotH - f * plotH).toFixed(1)}" stroke="#d9dee4"/>`).join("");
-  const legend = series.map((s) => `<span><i class="sw" style="background:${s.color}"></i>${esc(s.name)}</span>`).join("");
+  // Colours as SVG attributes, not style attributes: the page's CSP allows no inline styles.
+  const legend = series.map((s) => `<span><svg class="sw" viewBox="0 0 10 10"><rect width="10" height="10" fill="${s.color}"/></svg>${esc(s.name)}</span>`).join("");
   return `<div class="legend">${legend}</div><svg id="${id}" viewBox="0 0 ${width} ${height}" width="100%" role="img">${ticks}${bars}</svg>`;
 }
 
@@ -221,8 +222,8 @@ async function overviewView() {
       [{ name: "corrections", color: "#2957c4", values: data.edit_words.map((b) => b.count) }])}</div>
     <div class="card"><h3>Teacher calls over time</h3>${barChart("chart-calls", line.map((p) => p.bucket),
       [{ name: "teacher calls", color: "#2957c4", values: line.map((p) => p.teacher_calls) }, { name: "corrections", color: "#9aa7b8", values: line.map((p) => p.corrections) }])}</div>
-    <div class="card"><h3>Teacher cost over time (USD)</h3>${barChart("chart-cost", line.map((p) => p.bucket),
-      [{ name: "cost", color: "#8a5a00", values: line.map((p) => p.cost_usd) }])}</div></div>`;
+    <div class="card"><h3>Teacher cost over time (USD)</h3>${line.some((p) => p.cost_usd > 0) ? barChart("chart-cost", line.map((p) => p.bucket),
+      [{ name: "cost", color: "#8a5a00", values: line.map((p) => p.cost_usd) }]) : '<p class="muted" id="chart-cost">no cost recorded in this window (the teacher reported no price, or there were no teacher calls)</p>'}</div></div>`;
 }
 
 // ---- jobs ----
@@ -240,11 +241,12 @@ async function jobsView() {
       const usage = s.usage || {};
       return `<tr data-job="${esc(job.id)}"><td>${esc(job.id.slice(0, 12))}<div class="muted">${esc(job.input_path)}</div></td>
         <td><span class="badge ${esc(job.status)}">${esc(job.status)}</span></td>
-        <td><div class="bar"><span style="width:${pct}%"></span></div>${pct}%</td>
+        <td><div class="bar"><span data-pct="${pct}"></span></div>${pct}%</td>
         <td class="done">${job.done} / ${job.total ?? "?"}</td><td>${esc(counts)}</td>
         <td>${usage.calls || 0} calls, ${fmtCost(usage.cost_usd)}</td><td>${fmtTime(job.updated_at)}</td>
         <td><a href="#/corrections?source=job:${encodeURIComponent(job.id)}">corrections</a></td></tr>`;
     }).join("") || `<tr><td colspan="8" class="muted">no jobs yet (POST /v1/jobs)</td></tr>`;
+    for (const bar of body.querySelectorAll("[data-pct]")) bar.style.width = `${bar.dataset.pct}%`;
     if (data.items.some((job) => job.status === "running" || job.status === "queued")) timer = setTimeout(() => refresh().catch(showError), 1000);
   };
   await refresh();
