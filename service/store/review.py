@@ -55,10 +55,8 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
 
 
 def bad_input(field: str, message: str) -> InputFormatError:
-    """A 422 naming ``field`` (the API's error handler reads the ``field`` attribute)."""
-    exc = InputFormatError(f"{field}: {message}")
-    exc.field = field  # type: ignore[attr-defined]
-    return exc
+    """A 422 naming ``field``."""
+    return InputFormatError(f"{field}: {message}", field=field)
 
 
 def _like(value: str) -> str:
