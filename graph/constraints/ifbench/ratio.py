@@ -8,6 +8,7 @@ type is a 2:1 ratio and a balance (vacuous passes, as officially).
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, ClassVar
 
 from graph.constraints.base import CheckResult, Constraint, NoParams, Params
@@ -123,6 +124,11 @@ def _trigrams(value: str) -> set[str]:
     return {value[i : i + 3] for i in range(len(value) - 2)}
 
 
+@lru_cache(maxsize=256)
+def _reference_trigrams(reference: str) -> frozenset[str]:
+    return frozenset(_trigrams(reference))
+
+
 class OverlapParams(Params):
     reference_text: str
     percentage: Percentage
@@ -144,7 +150,7 @@ class NGramOverlap(Constraint[OverlapParams]):
         grams = _trigrams(response)
         if not grams:
             return self.result(False, "is shorter than one trigram", None)
-        share = len(grams & _trigrams(self.params.reference_text)) / len(grams) * 100
+        share = len(grams & _reference_trigrams(self.params.reference_text)) / len(grams) * 100
         target = self.params.percentage
         if target - 2 <= share <= target + 2:
             return self.result(True, "", share)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import string
 from collections import Counter
+from functools import lru_cache
 from itertools import pairwise
 from typing import Any, ClassVar
 
@@ -30,6 +31,7 @@ from graph.constraints.registry import register
 ALPHABET = string.ascii_lowercase
 VOWELS = frozenset("aeiou")
 CONSONANTS = frozenset("bcdfghjklmnpqrstvwxyz")
+_syllables = lru_cache(maxsize=65536)(syllapy.count)  # words repeat across loose variants
 PRIMES = frozenset(
     {2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83, 89, 97}
 )
@@ -165,7 +167,7 @@ class AlternateParitySyllables(Constraint[NoParams]):
 
     def _check(self, response: str) -> CheckResult:
         words = delete_punctuation(response).lower().split()
-        parities = [syllapy.count(word) % 2 for word in words]
+        parities = [_syllables(word) % 2 for word in words]
         for index in range(len(parities) - 1):
             if parities[index] == parities[index + 1]:
                 kind = "even" if parities[index] == 0 else "odd"
