@@ -38,6 +38,10 @@ class DuplicateConstraintError(ConstraintError):
     """Two classes tried to register the same id (a programming error, caught at import)."""
 
 
+class PluginError(ConstraintError):
+    """A constraint plugin is refused at start-up: its id is taken or its class is malformed."""
+
+
 class ExtractionError(FollowfixError):
     """The extractor could not produce valid constraint specs."""
 

@@ -31,3 +31,9 @@ __all__ = [
     "loose_variants",
     "verify",
 ]
+
+# Constraints of the user's own (entry point group ``followfix.constraints``), after the built-ins
+# so a plugin can neither shadow one nor be shadowed; a refused plugin stops start-up here.
+from graph.constraints import plugins
+
+plugins.load_entry_points()
