@@ -32,8 +32,9 @@ __all__ = [
     "verify",
 ]
 
-# Constraints of the user's own (entry point group ``followfix.constraints``), after the built-ins
-# so a plugin can neither shadow one nor be shadowed; a refused plugin stops start-up here.
+# Constraints of the user's own (entry point group ``followfix.constraints``, then the modules in
+# FOLLOWFIX_CONSTRAINT_MODULES), after the built-ins so a plugin can never shadow one; a refused
+# plugin stops start-up here, for the API, the CLI and the engine alike.
 from graph.constraints import plugins
 
-plugins.load_entry_points()
+plugins.load_configured()

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import inspect
 import logging
+import os
 import re
 from collections.abc import Iterable, Sequence
 from importlib import import_module, metadata
@@ -29,6 +30,7 @@ from graph.constraints.registry import catalogue, register
 from graph.errors import FollowfixError, PluginError
 
 ENTRY_POINT_GROUP = "followfix.constraints"
+MODULES_SETTING = "FOLLOWFIX_CONSTRAINT_MODULES"  # comma-separated module paths, read once at start-up
 _ID = re.compile(r"[A-Za-z0-9_.\-]+:[A-Za-z0-9_.\-]+")
 _PROBE = "A short probe response. It has two sentences!"
 _loaded: dict[str, str] = {}  # constraint id -> where it came from
@@ -177,3 +179,8 @@ def load_modules(modules: Iterable[str]) -> list[str]:
         ids += _register(_classes(_import(path, where), where), where)
         _sources_done.add(where)
     return ids
+
+
+def load_configured() -> list[str]:
+    """Start-up: every entry point, then the modules named in ``FOLLOWFIX_CONSTRAINT_MODULES``."""
+    return load_entry_points() + load_modules(os.environ.get(MODULES_SETTING, "").split(","))

@@ -38,9 +38,9 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return {name: _install(name, tmp) for name in ("demo", "clash", "broken")}
 
 
-def run_python(code: str, site: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def run_python(code: str, site: Path, *args: str, modules: str = "") -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(site), str(ROOT)])}
-    env.pop("FOLLOWFIX_CONSTRAINT_MODULES", None)
+    env["FOLLOWFIX_CONSTRAINT_MODULES"] = modules
     return subprocess.run(
         [sys.executable, "-c", textwrap.dedent(code), *args],
         check=False,
@@ -182,22 +182,23 @@ def test_a_bad_plugin_is_refused_at_start_up(sites: dict[str, Path], site: str, 
 
 
 def test_settings_modules_register_without_an_entry_point(tmp_path: Path) -> None:
-    """The second plugin point: a module path given in settings (no packaging at all)."""
+    """The second plugin point: module paths in FOLLOWFIX_CONSTRAINT_MODULES (no packaging at all)."""
     package = tmp_path / "mine"
     package.mkdir()
     shutil.copy(FIXTURES / "demo" / "followfix_demo_constraints" / "lines.py", package / "my_lines.py")
     done = run_python(
         """
         from graph.constraints import catalogue, plugins
-        print(plugins.load_modules(["my_lines"]), "demo:max_lines" in catalogue())
+        print(sorted(plugins.plugin_sources().items()), "demo:max_lines" in catalogue())
         try:
             plugins.load_modules(["graph.constraints.punctuation"])
         except plugins.PluginError as exc:
             print(exc)
         """,
         package,
+        modules=" my_lines ,",
     )
     assert done.returncode == 0, done.stderr
     first, refused = done.stdout.strip().splitlines()
-    assert first == "['demo:max_lines'] True"
+    assert first == "[('demo:max_lines', \"module 'my_lines'\")] True"
     assert "module 'graph.constraints.punctuation'" in refused and "already taken by a built-in" in refused
