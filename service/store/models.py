@@ -96,6 +96,11 @@ corrections = Table(
     Column("diff", JsonType, nullable=True),
     Column("edit_words", Integer, nullable=True),
     Column("constraint_ids", Text, nullable=True),
+    # Feasibility (migration 0006): the conflicting pairs of an infeasible set, the fixes refused as
+    # cycles, and the teacher calls the conflict check saved. Null on older rows (read as empty).
+    Column("conflicts", JsonType, nullable=True),
+    Column("cycles", JsonType, nullable=True),
+    Column("teacher_calls_saved", Integer, nullable=True),
 )
 
 pairs = Table(

@@ -89,6 +89,9 @@ def correction_row(result: CorrectionResult, source: str, created_at: datetime) 
         "diff": diff,
         "edit_words": changed_words(diff),
         "constraint_ids": constraint_ids_text(spec.id for spec in result.constraints),
+        "conflicts": [conflict.model_dump(mode="json") for conflict in result.conflicts],
+        "cycles": list(result.cycles),
+        "teacher_calls_saved": result.teacher_calls_saved,
     }
 
 
@@ -153,9 +156,17 @@ def prepare(results: Sequence[CorrectionResult], sources: Sequence[str], created
     return out
 
 
+# Result fields whose columns came with a later migration (nullable, so older rows read as defaults).
+LATER_COLUMNS = ("conflicts", "cycles", "teacher_calls_saved")
+
+
 def result_from_row(row: Mapping[Any, Any]) -> CorrectionResult:
     """The stored columns of a correction back as its result (one column per result field)."""
-    return CorrectionResult.model_validate({name: row[name] for name in CorrectionResult.model_fields})
+    values = {name: row[name] for name in CorrectionResult.model_fields}
+    for name in LATER_COLUMNS:  # null on rows stored before their migration: the field's default
+        if values[name] is None:
+            del values[name]
+    return CorrectionResult.model_validate(values)
 
 
 def stored_from_row(row: Mapping[Any, Any]) -> StoredCorrection:
