@@ -77,8 +77,15 @@ def score_rows(rows: Iterable[Mapping[str, Any]], *, skip_unsupported: bool = Fa
     return EvalReport(**asdict(headline(verdicts)), unsupported=unsupported)
 
 
-def join_responses(prompts: Sequence[PromptRow], responses_path: str | Path) -> list[dict[str, Any]]:
-    """Attach answers (rows with ``response`` plus ``key`` or the exact ``prompt``) to benchmark prompts."""
+def join_responses(
+    prompts: Sequence[PromptRow], responses_path: str | Path, *, missing_fails: bool = False
+) -> list[dict[str, Any]]:
+    """Attach answers (rows with ``response`` plus ``key`` or the ``prompt``) to benchmark prompts.
+
+    A prompt also matches without its surrounding whitespace, as IFBench's reader allows. A
+    prompt with no answer is an error, unless ``missing_fails``: then it is scored as an empty
+    answer that follows nothing, as IFBench's ``evaluation_lib`` scores it.
+    """
     by_key: dict[str, str] = {}
     by_prompt: dict[str, str] = {}
     for where, row in read_records(responses_path):
@@ -88,11 +95,14 @@ def join_responses(prompts: Sequence[PromptRow], responses_path: str | Path) -> 
             by_key[str(row["key"])] = row["response"]
         if isinstance(row.get("prompt"), str):
             by_prompt[row["prompt"]] = row["response"]
+            by_prompt.setdefault(row["prompt"].strip(), row["response"])
     joined = []
     for p in prompts:
-        response = by_key.get(p.key, by_prompt.get(p.prompt))
+        response = by_key.get(p.key, by_prompt.get(p.prompt, by_prompt.get(p.prompt.strip())))
         if response is None:
-            raise InputFormatError(f"{responses_path}: no response for key {p.key}")
+            if not missing_fails:
+                raise InputFormatError(f"{responses_path}: no response for key {p.key}")
+            response = ""
         joined.append(p.to_json(response))
     return joined
 

@@ -33,6 +33,12 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--answers", type=Path, help="where generated answers go (default: beside --report)")
     parser.add_argument("--report", type=Path, help="write the metrics as JSON")
     parser.add_argument("--skip-unsupported", action="store_true", help="score only prompts we can check")
+    parser.add_argument(
+        "--missing-fails",
+        action="store_true",
+        help="a prompt without an answer in --responses fails all its constraints (IFBench's rule) "
+        "instead of being an error",
+    )
     add_generation_args(parser, default_backend="auto")
     parser.set_defaults(handler=run)
 
@@ -54,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
 
     prompts = load_prompts(benchmark_path(args), args.limit)
     if args.responses:
-        rows = join_responses(prompts, args.responses)
+        rows = join_responses(prompts, args.responses, missing_fails=args.missing_fails)
         source = str(args.responses)
     else:
         if not args.model:

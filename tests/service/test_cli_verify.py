@@ -51,6 +51,34 @@ def test_ifeval_responses_file_gives_the_official_headline(benchmarks_dir: Path,
     assert len(rows) == 541 and rows[0]["key"] == 1000
 
 
+@pytest.mark.benchmarks
+def test_ifbench_files_give_the_official_headline_and_report(benchmarks_dir: Path, tmp_path: Path) -> None:
+    ifbench = benchmarks_dir / "ifbench"
+    out = tmp_path / "ifbench.jsonl"
+    done = run_cli(
+        "verify",
+        "--input", str(ifbench / "IFBench_test.jsonl"),
+        "--responses", str(ifbench / "sample_output.jsonl"),
+        "--output", str(out),
+        "--breakdown",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    truth = {
+        row["key"]: row
+        for row in map(json.loads, (ifbench / "truth_sample_output.jsonl").read_text().splitlines())
+    }
+    n = sum(len(t["follow_instruction_list_strict"]) for t in truth.values())
+    strict_prompt = 100 * sum(t["follow_all_strict"] for t in truth.values()) / len(truth)
+    loose_instruction = 100 * sum(sum(t["follow_instruction_list_loose"]) for t in truth.values()) / n
+    assert f"{strict_prompt:.2f}" in done.stdout and f"{loose_instruction:.2f}" in done.stdout
+    assert "accuracy per family" in done.stdout and "count:numbers" in done.stdout
+    assert "7 rows had no response" in done.stderr
+    for row in map(json.loads, out.read_text().splitlines()):
+        official = truth[row["key"]]
+        assert row["follow_instruction_list_strict"] == official["follow_instruction_list_strict"], row["key"]
+        assert row["follow_instruction_list_loose"] == official["follow_instruction_list_loose"], row["key"]
+
+
 def test_bad_input_is_a_clear_error(tmp_path: Path) -> None:
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"instruction_id_list": ["punctuation:no_coma"], "kwargs": [{}], "response": "x"}\n')

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -27,6 +28,43 @@ def test_scores_equal_official_ifeval_figures(benchmarks_dir: Path, inputs: str,
     assert report.prompts == 541
     got = (report.prompt_strict, report.instruction_strict, report.prompt_loose, report.instruction_loose)
     assert got == pytest.approx(OFFICIAL[(inputs, responses)], abs=0.005)
+
+
+def ifbench_official_figures(truth_path: Path) -> tuple[float, ...]:
+    """The four headline figures of the official IFBench run, from its own per-row output."""
+    truth = [json.loads(line) for line in truth_path.read_text().splitlines() if line.strip()]
+    n = sum(len(t["follow_instruction_list_strict"]) for t in truth)
+    return tuple(
+        round(100 * value, 2)
+        for value in (
+            sum(t["follow_all_strict"] for t in truth) / len(truth),
+            sum(sum(t["follow_instruction_list_strict"]) for t in truth) / n,
+            sum(t["follow_all_loose"] for t in truth) / len(truth),
+            sum(sum(t["follow_instruction_list_loose"]) for t in truth) / n,
+        )
+    )
+
+
+@pytest.mark.benchmarks
+def test_ifbench_sample_scores_as_the_official_evaluation(benchmarks_dir: Path, capsys: Any) -> None:
+    ifbench = benchmarks_dir / "ifbench"
+    prompts = load_prompts(ifbench / "IFBench_test.jsonl")
+    with pytest.raises(FollowfixError, match="no response for key"):
+        join_responses(prompts, ifbench / "sample_output.jsonl")  # 7 prompts have no answer
+    rows = join_responses(prompts, ifbench / "sample_output.jsonl", missing_fails=True)
+    report = score_rows(rows)
+    got = (report.prompt_strict, report.instruction_strict, report.prompt_loose, report.instruction_loose)
+    official = ifbench_official_figures(ifbench / "truth_sample_output.jsonl")
+    assert got == official and report.prompts == 300
+    code = cli(
+        [
+            "eval", "--benchmark", "ifbench", "--benchmarks-dir", str(benchmarks_dir),
+            "--responses", str(ifbench / "sample_output.jsonl"), "--missing-fails",
+        ]
+    )  # fmt: skip
+    assert code == 0
+    out = capsys.readouterr().out
+    assert all(f"{figure:.2f}" in out for figure in official)
 
 
 def test_empty_answer_follows_nothing_and_unknown_ids_are_explicit() -> None:
