@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from graph.data.jsonl import iter_jsonl
 from graph.errors import InputFormatError
-from service.jsonl import iter_jsonl
 
 Message = dict[str, str]
 _SHAREGPT_ROLES = {"human": "user", "user": "user", "gpt": "assistant", "assistant": "assistant"}

@@ -151,9 +151,9 @@ class Pipeline:
         self._finish("correct", failing=len(todo))
 
     def step_pairs(self) -> None:
+        from graph.data.formats import sft_row, trl_row
+        from graph.data.pairs import build_pairs, dedup
         from graph.result import CorrectionResult
-        from service.store.formats import sft_row, trl_row
-        from service.store.pairs import build_pairs, dedup
 
         results = [CorrectionResult.model_validate(row) for _, row in read_records(self.path("correct"))]
         pairs = dedup([p for r in results for p in build_pairs(r, self.cfg.pair_mode)])  # type: ignore[arg-type]

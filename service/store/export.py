@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
+from graph.data.rl_rows import unsupported_by_open_instruct
 from graph.errors import StoreError
 from service.store import formats
 from service.store.db import Store
@@ -45,6 +46,24 @@ async def iter_rows(
     elif fmt == "rlvr":
         async for task in store.iter_tasks(since, until):
             yield formats.rlvr_row(task)
+    elif fmt == "open-instruct":
+        flagged = 0
+        async for task in store.iter_tasks(since, until):
+            unknown = unsupported_by_open_instruct(task.constraints)
+            if unknown:  # open-instruct's verifier would raise KeyError on the row
+                flagged += 1
+                logger.warning("task %s left out of open-instruct rows: ids it lacks %s", task.hash, unknown)
+                continue
+            yield formats.open_instruct_task_row(task)
+        if flagged:
+            logger.warning(
+                "open-instruct export: %d tasks left out (constraint ids open-instruct lacks)", flagged
+            )
+    elif fmt == "verl":
+        index = 0
+        async for task in store.iter_tasks(since, until):
+            yield formats.verl_task_row(task, index)
+            index += 1
     else:
         raise StoreError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
 

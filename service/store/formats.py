@@ -1,87 +1,27 @@
-"""Export row shapes (pure): TRL preference rows, SFT messages, RLVR prompts with ground truth.
+"""Row shapes live in :mod:`graph.data.formats` (training builds rows too); re-exported here."""
 
-``trl``: TRL's conversational preference format with an explicit prompt; DPOTrainer tokenizes
-``prompt``/``chosen``/``rejected`` and drops the other columns (``id``, ``correction_id``) itself
-(``remove_unused_columns``), so the file loads into ``DPOTrainer`` unchanged.
-``sft``: ``messages`` for SFTTrainer. ``rlvr``: a prompt and the constraints as
-``ground_truth = {"instruction_id_list", "kwargs"}`` (IFEval's layout), consumed by
-:func:`service.store.rlvr.ifeval_reward` as a GRPOTrainer reward function.
-"""
+from graph.data.formats import (
+    FORMATS,
+    TASK_FORMATS,
+    ExportFormat,
+    for_parquet,
+    open_instruct_task_row,
+    parquet_schema,
+    rlvr_row,
+    sft_row,
+    trl_row,
+    verl_task_row,
+)
 
-from __future__ import annotations
-
-import json
-from typing import TYPE_CHECKING, Any, Literal
-
-from graph.worddiff import word_diff
-from service.store.pairs import Pair
-from service.store.rows import SftExample, Task
-
-if TYPE_CHECKING:
-    import pyarrow as pa
-
-ExportFormat = Literal["trl", "sft", "rlvr"]
-FORMATS: tuple[ExportFormat, ...] = ("trl", "sft", "rlvr")
-
-
-def parquet_schema(fmt: ExportFormat) -> pa.Schema:
-    """The Parquet schema of one format. RLVR kwargs differ per constraint and Parquet needs one
-    schema per file, so there ``ground_truth`` is the same object as a JSON string (the reward
-    function accepts both spellings)."""
-    import pyarrow as pa  # heavy: only Parquet exports need it
-
-    messages = pa.list_(pa.struct([("role", pa.string()), ("content", pa.string())]))
-    meta = [("id", pa.string()), ("correction_id", pa.string())]
-    diff = pa.struct([("diff", pa.list_(pa.struct([("op", pa.string()), ("text", pa.string())])))])
-    fields = {
-        "trl": [("prompt", messages), ("chosen", messages), ("rejected", messages), ("metadata", diff)],
-        "sft": [("messages", messages)],
-        "rlvr": [("prompt", messages), ("ground_truth", pa.string())],
-    }[fmt]
-    return pa.schema(fields + meta)
-
-
-def _user(text: str) -> dict[str, str]:
-    return {"role": "user", "content": text}
-
-
-def _assistant(text: str) -> dict[str, str]:
-    return {"role": "assistant", "content": text}
-
-
-def trl_row(pair: Pair) -> dict[str, Any]:
-    return {
-        "prompt": [_user(pair.prompt)],
-        "chosen": [_assistant(pair.chosen)],
-        "rejected": [_assistant(pair.rejected)],
-        "id": pair.hash,
-        "correction_id": pair.correction_id,
-        "metadata": {"diff": pair.diff if pair.diff is not None else word_diff(pair.rejected, pair.chosen)},
-    }
-
-
-def sft_row(pair: Pair | SftExample) -> dict[str, Any]:
-    return {
-        "messages": [_user(pair.prompt), _assistant(pair.chosen)],
-        "id": pair.sft_hash,
-        "correction_id": pair.correction_id,
-    }
-
-
-def rlvr_row(task: Task) -> dict[str, Any]:
-    return {
-        "prompt": [_user(task.instruction)],
-        "ground_truth": {
-            "instruction_id_list": [spec["id"] for spec in task.constraints],
-            "kwargs": [spec.get("kwargs") or {} for spec in task.constraints],
-        },
-        "id": task.hash,
-        "correction_id": task.correction_id,
-    }
-
-
-def for_parquet(fmt: ExportFormat, row: dict[str, Any]) -> dict[str, Any]:
-    """The row as the Parquet schema holds it (only RLVR's ground truth changes spelling)."""
-    if fmt == "rlvr":
-        return {**row, "ground_truth": json.dumps(row["ground_truth"], ensure_ascii=False)}
-    return row
+__all__ = [
+    "FORMATS",
+    "TASK_FORMATS",
+    "ExportFormat",
+    "for_parquet",
+    "open_instruct_task_row",
+    "parquet_schema",
+    "rlvr_row",
+    "sft_row",
+    "trl_row",
+    "verl_task_row",
+]

@@ -26,7 +26,9 @@ router = APIRouter(prefix="/v1", tags=["pairs"], dependencies=[ApiKeyDep])
 )
 async def export_pairs(
     resources: ResourcesDep,
-    format: Annotated[ExportFormat, Query(description="trl (DPO pairs), sft (messages) or rlvr")] = "trl",
+    format: Annotated[
+        ExportFormat, Query(description="trl (DPO pairs), sft (messages), rlvr, open-instruct or verl")
+    ] = "trl",
     since: Annotated[IsoTime, Query(description="ISO 8601; rows recorded at or after it")] = None,
     until: Annotated[IsoTime, Query(description="ISO 8601; rows recorded before it")] = None,
     mode: Annotated[PairMode, Query(description="trl only: final pairs, or one per improving step")] = (
