@@ -2,7 +2,10 @@
 
 A job is a :class:`~service.bulk.runner.BulkRun` over a file the server can read, writing to its
 own directory under ``jobs_dir``. Because the run is resumable, a server restart simply starts
-every unfinished job again: records already in its output are skipped, the rest run once.
+every unfinished job again: records already in its output are skipped, the rest run once, and the
+stats count every segment. Inputs are checked at submission (``service.bulk.jobinput``); a job
+that raises anything at all ends ``failed`` with the reason, so none stays ``running`` forever or
+crashes again on the next start.
 """
 
 from __future__ import annotations
@@ -17,8 +20,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from graph.errors import FollowfixError, InputFormatError
+from graph.errors import FollowfixError
 from graph.teacher import TeacherConfig
+from service.bulk.jobinput import JobInputError, check_input, check_path
 from service.bulk.jobrepo import JobRepo
 from service.bulk.ratelimit import LocalLimiter, RateLimit
 from service.bulk.readers import InputSource
@@ -63,9 +67,15 @@ class JobProgress:
         now = time.monotonic()
         if now - self._last >= self.every_s and (self._saving is None or self._saving.done()):
             self._last = now
-            self._saving = asyncio.get_running_loop().create_task(
-                self.repo.update(self.job_id, only_if_unfinished=True, stats=stats.to_dict())
-            )
+            self._saving = asyncio.get_running_loop().create_task(self._save(stats.to_dict()))
+
+    async def _save(self, stats: dict[str, Any]) -> bool:
+        """Progress is advisory: a store hiccup skips one save, the next interval tries again."""
+        try:
+            return await self.repo.update(self.job_id, only_if_unfinished=True, stats=stats)
+        except FollowfixError as exc:
+            logger.warning("bulk job %s: progress not saved: %s", self.job_id, exc)
+            return False
 
     def finish(self, stats: RunStats) -> None:
         self.stats = stats
@@ -106,35 +116,28 @@ class JobManager:
     def job_dir(self, job_id: str) -> Path:
         return self.settings.jobs_dir / job_id
 
-    def check_input_path(self, path: str) -> Path:
+    def check_input_path(self, path: str, field: str = "input_path") -> Path:
         """A server-side input must exist under a configured root (no reading arbitrary files)."""
-        resolved = Path(path).resolve()
-        roots = [root.resolve() for root in self.settings.job_input_roots]
-        if not roots:
-            raise InputFormatError("server-side inputs are disabled (set FOLLOWFIX_JOB_INPUT_ROOTS)")
-        if not any(resolved.is_relative_to(root) for root in roots):
-            raise InputFormatError(f"{path} is not under an allowed input root")
-        if not resolved.exists():
-            raise InputFormatError(f"{path}: no such file or directory")
-        return resolved
+        return check_path(path, self.settings.job_input_roots, field)
+
+    async def _checked_prompts(self, options: JobOptions) -> JobOptions:
+        if options.prompts_path is None:
+            return options
+        prompts = self.check_input_path(options.prompts_path, "options.prompts_path")
+        await asyncio.to_thread(check_input, prompts, "jsonl", "options.prompts_path")
+        return options.model_copy(update={"prompts_path": str(prompts)})
 
     async def submit_path(self, path: str, options: JobOptions) -> str:
         resolved = self.check_input_path(path)
-        if options.prompts_path is not None:
-            options = options.model_copy(
-                update={"prompts_path": str(self.check_input_path(options.prompts_path))}
-            )
+        await asyncio.to_thread(check_input, resolved, options.format, "input_path", options.split)
+        options = await self._checked_prompts(options)
         job_id = uuid.uuid4().hex
         self.job_dir(job_id).mkdir(parents=True, exist_ok=True)
-        InputSource(resolved, fmt=options.format, prompts=options.prompts_path, split=options.split)
         return await self._create(job_id, resolved, options)
 
     async def submit_upload(self, chunks: AsyncIterator[bytes], options: JobOptions) -> str:
         """Save an uploaded JSONL body in the job's directory, then queue the job."""
-        if options.prompts_path is not None:
-            options = options.model_copy(
-                update={"prompts_path": str(self.check_input_path(options.prompts_path))}
-            )
+        options = await self._checked_prompts(options)
         job_id = uuid.uuid4().hex
         directory = self.job_dir(job_id)
         directory.mkdir(parents=True, exist_ok=True)
@@ -143,7 +146,7 @@ class JobManager:
             async for chunk in chunks:
                 handle.write(chunk)
         if path.stat().st_size == 0:
-            raise InputFormatError("the uploaded body is empty: send JSONL rows")
+            raise JobInputError("the uploaded body is empty: send JSONL rows", field="body")
         return await self._create(job_id, path, options.model_copy(update={"format": "jsonl"}))
 
     async def _create(self, job_id: str, path: Path, options: JobOptions) -> str:
@@ -171,31 +174,41 @@ class JobManager:
         return progress.stats.to_dict() if progress is not None else None
 
     async def _execute(self, job_id: str) -> None:
+        """Run one job to its end. Any exception ends it ``failed`` with the reason (a failed job is
+        terminal, so a restart does not run into it again); only a store that cannot take even
+        that leaves it unfinished, to be resumed by the next start."""
         async with self._slots:
-            row = await self.repo.get(job_id)
-            if row is None or not await self.repo.update(job_id, only_if_unfinished=True, status="running"):
-                return
-            options = JobOptions.model_validate(row["options"])
             progress = JobProgress(self.repo, job_id, self.settings.job_progress_every_s)
             self._progress[job_id] = progress
             try:
-                stats = await self._run(job_id, row, options, progress)
-            except FollowfixError as exc:
-                logger.error("bulk job %s failed: %s", job_id, exc)
-                stats_now = progress.stats.to_dict()
-                await self.repo.update(
-                    job_id, only_if_unfinished=True, status="failed", error=str(exc), stats=stats_now
-                )
+                stats = await self._start_and_run(job_id, progress)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                logger.exception("bulk job %s failed", job_id)
+                await self._finish(job_id, "failed", f"{type(exc).__name__}: {exc}", progress.stats)
                 return
             finally:
                 self._progress.pop(job_id, None)
-            status = "done" if not stats.retryable else "failed"
-            error = (
-                None if not stats.retryable else f"{stats.retryable} records hit transient errors; resubmit"
-            )
+            if stats is None:
+                return
+            error = f"{stats.retryable} records hit transient errors; resubmit" if stats.retryable else None
+            await self._finish(job_id, "failed" if stats.retryable else "done", error, stats)
+
+    async def _start_and_run(self, job_id: str, progress: JobProgress) -> RunStats | None:
+        row = await self.repo.get(job_id)
+        if row is None or not await self.repo.update(job_id, only_if_unfinished=True, status="running"):
+            return None
+        options = JobOptions.model_validate(row["options"])
+        return await self._run(job_id, row, options, progress)
+
+    async def _finish(self, job_id: str, status: str, error: str | None, stats: RunStats) -> None:
+        try:
             await self.repo.update(
                 job_id, only_if_unfinished=True, status=status, error=error, stats=stats.to_dict()
             )
+        except FollowfixError as exc:  # the store is down: the job stays unfinished and resumes
+            logger.error("bulk job %s ended %s but could not be marked: %s", job_id, status, exc)
 
     async def _run(
         self, job_id: str, row: dict[str, Any], options: JobOptions, progress: JobProgress
@@ -222,6 +235,7 @@ class JobManager:
             source=f"job:{job_id}",
             concurrency=options.concurrency or self.settings.job_concurrency,
             reporter=progress,
+            carry_over=True,
         )
         try:
             return await run.run(select(source, limit=options.limit, shuffle=False, seed=0), total)

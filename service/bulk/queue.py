@@ -12,11 +12,13 @@ claimed ``max_attempts`` times without finishing is dead-lettered instead of loo
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
 from graph.errors import FollowfixError, StoreError
+from graph.storable import find_unstorable
 
 DEFAULT_MAX_ATTEMPTS = 5
 
@@ -52,6 +54,14 @@ class DeadItem:
     reason: str
     attempts: int
     failed_at: datetime
+
+
+def shown(payload: dict[str, Any]) -> dict[str, Any]:
+    """A payload every store and JSON encoder can hold: one with a lone surrogate or NUL is kept as
+    its ASCII-escaped JSON text under ``unstorable`` (a dead letter must be storable and readable)."""
+    if find_unstorable(payload) is None:
+        return payload
+    return {"unstorable": json.dumps(payload)}
 
 
 @dataclass(frozen=True, slots=True)

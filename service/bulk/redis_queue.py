@@ -19,6 +19,7 @@ from service.bulk.queue import (
     QueueFullError,
     QueueItem,
     QueueUnavailableError,
+    shown,
 )
 
 # KEYS[1]: stream. ARGV: max length, payload. Length check and append in one atomic step.
@@ -202,7 +203,7 @@ class RedisStreamQueue:
             items.append(
                 DeadItem(
                     fields.get("item_id", ""),
-                    json.loads(fields.get("payload", "{}")),
+                    shown(json.loads(fields.get("payload", "{}"))),
                     fields.get("reason", ""),
                     int(fields.get("attempts", "0")),
                     datetime.fromisoformat(fields["failed_at"]),

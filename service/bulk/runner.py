@@ -25,6 +25,7 @@ from graph.result import Usage
 from service.bulk.outcome import Outcome
 from service.bulk.output import ResultWriter
 from service.bulk.records import BulkRecord, RowError
+from service.bulk.resume import Earlier, read_earlier
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +60,8 @@ class RunStats:
     bad_rows: int = 0
     duplicates: int = 0
     usage: Usage = field(default_factory=Usage)
+    # Records finished by earlier segments of this run, already counted in processed/statuses/usage.
+    resumed: int = 0
     started: float = field(default_factory=time.monotonic)
     elapsed_s: float = 0.0
 
@@ -81,9 +84,25 @@ class RunStats:
         else:
             self.errors += 1
 
+    @property
+    def done(self) -> int:
+        """Rows handled so far, each once: earlier segments' records are in ``processed`` and again
+        in this segment's ``skipped``."""
+        handled = self.processed + self.errors + self.retryable + self.bad_rows + self.duplicates
+        return handled + max(0, self.skipped - self.resumed)
+
+    def carry(self, earlier: Earlier) -> None:
+        """Start from what earlier segments finished (read back from the output file)."""
+        self.resumed = earlier.records
+        self.processed += earlier.records
+        self.statuses.update(earlier.statuses)
+        self.usage = self.usage.add(earlier.usage)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "total": self.total,
+            "done": self.done,
+            "resumed": self.resumed,
             "skipped": self.skipped,
             "processed": self.processed,
             "passed": self.passed,
@@ -149,6 +168,8 @@ class BulkRun:
     concurrency: int = 16
     reporter: Reporter = field(default_factory=NullReporter)
     cancel: asyncio.Event = field(default_factory=asyncio.Event)
+    # Stats that add up across resumes: counts start from the results already in the output.
+    carry_over: bool = False
     stats: RunStats = field(default_factory=RunStats)
     # The first few error messages of this run, for the CLI to show.
     messages: list[str] = field(default_factory=list)
@@ -158,6 +179,8 @@ class BulkRun:
         done = writer.open()
         self.stats = RunStats(total=total)
         try:
+            if self.carry_over:
+                self.stats.carry(await asyncio.to_thread(read_earlier, self.output))
             with open(errors_path(self.output), "w", encoding="utf-8") as errors:
                 await self._run(items, writer, done, errors)
         finally:

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from graph.errors import StoreDataError
 from service.bulk.queue import (
     DEFAULT_MAX_ATTEMPTS,
     Backlog,
@@ -23,9 +24,10 @@ from service.bulk.queue import (
     QueueFullError,
     QueueItem,
     QueueUnavailableError,
+    shown,
 )
 from service.bulk.tables import collect_dead, collect_queue
-from service.store.errors import DB_ERRORS, reason
+from service.store.errors import DB_ERRORS, is_data_error, reason
 
 # Arbitrary constant key for the advisory lock that serialises puts ("collect" in ASCII).
 PUT_LOCK_KEY = 0x636F6C6C656374
@@ -67,6 +69,8 @@ class TableQueue:
                 insert = collect_queue.insert().values(**row).returning(collect_queue.c.seq)
                 seq = (await conn.execute(insert)).scalar_one()
         except DB_ERRORS as exc:
+            if is_data_error(exc):  # the database refuses this payload itself: the caller's 4xx
+                raise StoreDataError(f"collect queue: the item cannot be stored: {reason(exc)}") from exc
             raise _unavailable("put", exc) from exc
         return str(seq)
 
@@ -124,7 +128,7 @@ class TableQueue:
                     "item_id": item.id,
                     "created_at": row.created_at,
                     "failed_at": datetime.now(UTC),
-                    "payload": row.payload,
+                    "payload": shown(row.payload),
                     "reason": reason_text,
                     "attempts": row.attempts,
                 }
@@ -141,7 +145,7 @@ class TableQueue:
         except DB_ERRORS as exc:
             raise _unavailable("reading dead letters", exc) from exc
         return [
-            DeadItem(r["item_id"], dict(r["payload"]), r["reason"], r["attempts"], r["failed_at"])
+            DeadItem(r["item_id"], shown(dict(r["payload"])), r["reason"], r["attempts"], r["failed_at"])
             for r in rows
         ]
 

@@ -37,9 +37,15 @@ def reason(exc: BaseException) -> str:
 
 
 def is_data_error(exc: BaseException) -> bool:
-    """A refusal of the value itself: a rerun with the same value fails the same way."""
+    """A refusal of the value itself: a rerun with the same value fails the same way (SQLSTATE
+    class 22, "data exception", on PostgreSQL; an encoding failure in any driver)."""
     inner = exc.orig if isinstance(exc, DBAPIError | StatementError) else exc
-    return isinstance(exc, DataError) or isinstance(inner, UnicodeError | ValueError)
+    sqlstate = str(getattr(inner, "sqlstate", None) or "")
+    return (
+        isinstance(exc, DataError)
+        or sqlstate.startswith("22")
+        or isinstance(inner, UnicodeError | ValueError)
+    )
 
 
 def store_error(action: str, exc: BaseException) -> StoreError:
