@@ -77,10 +77,11 @@ class JobView(BaseModel):
 
 def view(row: dict[str, Any], live: dict[str, Any] | None) -> JobView:
     stats = live or row["stats"] or {}
-    done = sum(
-        int(stats.get(k, 0))
-        for k in ("skipped", "processed", "errors", "retryable", "bad_rows", "duplicates")
-    )
+    if "done" in stats:  # counts every segment once (a resumed job's skipped rows are in processed)
+        done = int(stats["done"])
+    else:
+        keys = ("skipped", "processed", "errors", "retryable", "bad_rows", "duplicates")
+        done = sum(int(stats.get(k, 0)) for k in keys)
     total = stats.get("total")
     fraction = round(done / total, 4) if total else (1.0 if row["status"] == "done" else None)
     return JobView(
@@ -140,7 +141,7 @@ async def create_job(request: Request, bulk: BulkDep) -> JobView:
     return await get_job(job_id, bulk)
 
 
-@router.get("/jobs/{job_id}", responses=error_docs(401, 403, 404))
+@router.get("/jobs/{job_id}", responses=error_docs(401, 403, 404, 503))
 async def get_job(job_id: str, bulk: BulkDep) -> JobView:
     """Status, progress, pass/fail counts and teacher spend."""
     row = await bulk.jobs.repo.get(job_id)
