@@ -102,8 +102,9 @@ def test_plugins_in_the_service_engine_and_exports(sites: dict[str, Path], tmp_p
             ).json()
             bad = client.post("/v1/verify", json={"response": "x", "constraints": [{"id": "demo:max_lines"}]})
             pairs = client.get("/v1/pairs", params={"format": "trl"}).text
+            rlvr = client.get("/v1/pairs", params={"format": "rlvr"}).text
         print(json.dumps({"listed": listed.get("demo:exclaim"), "n": len(listed), "corrected": corrected,
-                          "bad": [bad.status_code, bad.text], "pairs": pairs}))
+                          "bad": [bad.status_code, bad.text], "pairs": pairs, "rlvr": rlvr}))
         """,
         sites["demo"],
         str(tmp_path),
@@ -117,6 +118,7 @@ def test_plugins_in_the_service_engine_and_exports(sites: dict[str, Path], tmp_p
     assert data["bad"][0] == 422 and "max_lines" in data["bad"][1]
     row = json.loads(data["pairs"].splitlines()[0])
     assert row["chosen"][-1]["content"] == "I am glad!" and row["rejected"][-1]["content"] == "I am glad."
+    assert "demo:exclaim" in data["rlvr"] and "demo:max_lines" in data["rlvr"]
 
 
 def test_plugins_in_the_cli(sites: dict[str, Path], tmp_path: Path) -> None:
