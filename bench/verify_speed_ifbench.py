@@ -151,7 +151,8 @@ def main() -> None:
     if args.official is None:
         return
 
-    nltk_data = Path(tempfile.mkdtemp(prefix="followfix-ifbench-nltk-"))
+    scratch = tempfile.TemporaryDirectory(prefix="followfix-ifbench-nltk-")
+    nltk_data = Path(scratch.name)
     write_nltk_data(nltk_data)
     os.environ["NLTK_DATA"] = str(nltk_data)
     import nltk
@@ -169,6 +170,7 @@ def main() -> None:
     assert theirs == expected, "the official checker does not reproduce its own truth file here"
     official_warm = [official(evaluation_lib, rows, responses)[0] for _ in range(max(1, args.repeat // 2))]
     o_warm, f_warm = statistics.median(official_warm), statistics.median(warm)
+    scratch.cleanup()
     print(
         f"official import: {official_import:.3f} s, tagger weights: {official_load:.3f} s, "
         f"cold: {official_cold:.4f} s, "
