@@ -24,7 +24,7 @@ import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from functools import lru_cache
 from typing import Any
 
@@ -51,6 +51,19 @@ class PatternBudget:
 
 
 _budget: ContextVar[PatternBudget | None] = ContextVar("followfix_pattern_budget", default=None)
+
+
+def open_budget(seconds: float = BUDGET_S) -> Token[PatternBudget | None] | None:
+    """:func:`pattern_budget` without a generator (the hot path of ``verify``): pass the token
+    to :func:`close_budget`; None when an outer budget is already open."""
+    if _budget.get() is not None:
+        return None
+    return _budget.set(PatternBudget(seconds))
+
+
+def close_budget(token: Token[PatternBudget | None] | None) -> None:
+    if token is not None:
+        _budget.reset(token)
 
 
 @contextmanager

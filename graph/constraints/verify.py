@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal
 
 from graph.constraints.base import CheckResult, Constraint
-from graph.constraints.patterns import pattern_budget
+from graph.constraints.patterns import close_budget, open_budget
 from graph.constraints.registry import build
 from graph.errors import ConstraintParamError, PatternBudgetError
 
@@ -98,7 +98,8 @@ def verify(
         raise ConstraintParamError(f"mode must be 'strict' or 'loose', got {mode!r}", field="mode")
     variants = loose_variants(response)[1:] if mode == "loose" else None
     results = []
-    with pattern_budget():
+    token = open_budget()
+    try:
         for index, constraint in enumerate(built):
             try:
                 if variants is None:
@@ -111,4 +112,6 @@ def verify(
                     constraint_id=constraint.id,
                     field=f"constraints[{index}].kwargs.{exc.field}",
                 ) from exc
+    finally:
+        close_budget(token)
     return results

@@ -11,6 +11,7 @@ import time
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from service.api.bodies import SUSPECT_BYTES, BodyScan, body_scan
 from service.api.errors import error_response
 from service.api.metrics import Metrics
 
@@ -39,6 +40,7 @@ class RequestMiddleware:
                 status = message["status"]
             await send(message)
 
+        scan_token = body_scan.set(BodyScan())
         try:
             if too_large:
                 response = error_response(
@@ -48,6 +50,7 @@ class RequestMiddleware:
             else:
                 await self.app(scope, self._limited(receive), send_wrapper)
         finally:
+            body_scan.reset(scan_token)
             metrics.in_progress.dec()
             metrics.observe_request(
                 scope["method"], _route_label(scope), status, time.perf_counter() - started
@@ -63,17 +66,27 @@ class RequestMiddleware:
         return False
 
     def _limited(self, receive: Receive) -> Receive:
-        """Counts streamed (chunked) bodies too; FastAPI re-raises an HTTPException from here."""
+        """Counts streamed (chunked) bodies too; FastAPI re-raises an HTTPException from here.
+
+        Each chunk is also scanned for bytes that can decode to unstorable text (with the previous
+        chunk's tail, so an escape split across chunks is seen): see ``service.api.bodies``.
+        """
         limit = self.max_body_bytes
         seen = 0
+        tail = b""
+        scan = body_scan.get()
 
         async def wrapped() -> Message:
-            nonlocal seen
+            nonlocal seen, tail
             message = await receive()
             if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
+                chunk = message.get("body", b"")
+                seen += len(chunk)
                 if seen > limit:
                     raise HTTPException(413, f"request body exceeds {limit} bytes")
+                if scan is not None and chunk and SUSPECT_BYTES.search(tail + chunk if tail else chunk):
+                    scan.suspect = True
+                tail = chunk[-6:]
             return message
 
         return wrapped

@@ -6,9 +6,11 @@ at the exact place to fix.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from datetime import datetime
+from functools import lru_cache
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator
@@ -68,12 +70,28 @@ def _field_path(index: int, field: str | None) -> str:
     return f"{prefix}.kwargs.{field}"
 
 
+@lru_cache(maxsize=8192)
+def _build_cached(constraint_id: str, kwargs_json: str) -> Constraint[Any]:
+    return build(constraint_id, json.loads(kwargs_json))
+
+
+def build_one(constraint_id: str, kwargs: dict[str, Any]) -> Constraint[Any]:
+    """One constraint, validated once per distinct spec: traffic repeats specs, and a constraint is
+    immutable (frozen params, pure checks), so one instance serves every request that names it.
+    Errors are never cached (an exception leaves no entry)."""
+    try:
+        key = json.dumps(kwargs, sort_keys=True, ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError):
+        return build(constraint_id, kwargs)
+    return _build_cached(constraint_id, key)
+
+
 def build_constraints(specs: Sequence[ConstraintIn]) -> list[Constraint[Any]]:
     """Build every constraint; the error keeps its class and gets the request's field path."""
     built = []
     for index, spec in enumerate(specs):
         try:
-            built.append(build(spec.id, spec.kwargs))
+            built.append(build_one(spec.id, spec.kwargs))
         except ConstraintError as exc:
             renamed = type(exc)(
                 exc.message, constraint_id=exc.constraint_id, field=_field_path(index, exc.field)

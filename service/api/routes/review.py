@@ -15,6 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from graph.errors import StoreError
 from service.api.deps import ApiKeyDep, ResourcesDep
+from service.api.validation import IsoTime
 from service.api.errors import NotFoundError, error_docs
 from service.api.routes.collect import BulkDep
 from service.api.routes.jobs import JobView, view
@@ -98,10 +99,8 @@ async def corrections_page(
     source: Annotated[
         str | None, Query(description="api | job | collect | proxy, or an exact source such as job:<id>")
     ] = None,
-    since: Annotated[
-        datetime | None, Query(description="ISO 8601; recorded at or after (naive = UTC)")
-    ] = None,
-    until: Annotated[datetime | None, Query(description="ISO 8601; recorded before")] = None,
+    since: Annotated[IsoTime, Query(description="ISO 8601; recorded at or after (naive = UTC)")] = None,
+    until: Annotated[IsoTime, Query(description="ISO 8601; recorded before")] = None,
     q: Annotated[
         str | None, Query(max_length=200, description="text in id, instruction or responses")
     ] = None,
@@ -137,8 +136,8 @@ async def correction_detail(correction_id: str, resources: ResourcesDep) -> Corr
 @router.get("/overview", responses=error_docs(401, 403, 422, 503))
 async def overview_stats(
     resources: ResourcesDep,
-    since: Annotated[datetime | None, Query(description="ISO 8601 (naive = UTC)")] = None,
-    until: Annotated[datetime | None, Query(description="ISO 8601")] = None,
+    since: Annotated[IsoTime, Query(description="ISO 8601 (naive = UTC)")] = None,
+    until: Annotated[IsoTime, Query(description="ISO 8601")] = None,
     bucket: Annotated[Literal["day", "hour"], Query(description="timeline resolution")] = "day",
 ) -> dict[str, Any]:
     """Pass rate per constraint before/after, teacher calls, tokens and cost per bucket, edit sizes."""

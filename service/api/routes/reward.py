@@ -38,7 +38,8 @@ class RewardItem(BaseModel):
 
 
 class RewardRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # JSON types as written, like every other body: ``"strip_thinking": 0`` is not a boolean.
+    model_config = ConfigDict(extra="forbid", strict=True)
     items: list[RewardItem] = Field(min_length=1)
     aggregate: Aggregate = "fraction"
     mode: Literal["strict", "loose"] = "strict"

@@ -312,3 +312,19 @@ def test_a_teacher_timeout_says_why(tmp_path_factory: pytest.TempPathFactory) ->
         teacher.stop()
     reason = error["message"].split("attempts:", 1)[1].strip()
     assert "0.2s" in reason and "Timeout" in reason
+
+
+def test_unstorable_text_is_caught_across_chunks_and_in_raw_bytes(client: httpx.Client) -> None:
+    """The middleware's byte scan decides whether the body is walked: an escape split between two
+    chunks, and the raw UTF-8-style bytes of a surrogate (json.loads takes them), are both seen."""
+    head = b'{"response":"x","constraints":[{"id":"keywords:existence","kwargs":{"keywords":["\\ud'
+    chunked = client.post("/v1/verify", content=iter([head, b'800"]}}]}']), headers=J)
+    assert error_of(chunked)["field"] == "constraints[0].kwargs.keywords.0"
+    raw = b'{"response":"x","constraints":[{"id":"keywords:existence","kwargs":{"keywords":["a\xed\xa0\x80"]}}]}'
+    error = error_of(client.post("/v1/verify", content=raw, headers=J))
+    assert (error["code"], error["field"]) == ("unstorable_text", "constraints[0].kwargs.keywords.0")
+    fine = client.post(
+        "/v1/verify",
+        json={"response": "caf\u00e9 \U0001f375", "constraints": [{"id": "punctuation:no_comma"}]},
+    )
+    assert fine.status_code == 200, fine.text
