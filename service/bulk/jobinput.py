@@ -50,9 +50,10 @@ def check_path(path: str, roots: Sequence[Path], field: str) -> Path:
     return resolved
 
 
-def check_input(path: Path, fmt: str, field: str, split: str | None = None) -> None:
-    """Refuse an input its reader would fail on (blocking I/O: call it in a thread)."""
-    blame = "options.format" if fmt != "auto" else field
+def check_input(path: Path, fmt: str, field: str, format_field: str | None = "options.format") -> None:
+    """Refuse an input its reader would fail on (blocking I/O: call it in a thread). A mismatch
+    with an explicit format names ``format_field`` (None: the format is implied, name the path)."""
+    blame = format_field if fmt != "auto" and format_field else field
     try:
         kind = detect_format(path) if fmt == "auto" else fmt
     except InputFormatError as exc:

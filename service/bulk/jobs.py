@@ -124,12 +124,12 @@ class JobManager:
         if options.prompts_path is None:
             return options
         prompts = self.check_input_path(options.prompts_path, "options.prompts_path")
-        await asyncio.to_thread(check_input, prompts, "jsonl", "options.prompts_path")
+        await asyncio.to_thread(check_input, prompts, "jsonl", "options.prompts_path", None)
         return options.model_copy(update={"prompts_path": str(prompts)})
 
     async def submit_path(self, path: str, options: JobOptions) -> str:
         resolved = self.check_input_path(path)
-        await asyncio.to_thread(check_input, resolved, options.format, "input_path", options.split)
+        await asyncio.to_thread(check_input, resolved, options.format, "input_path")
         options = await self._checked_prompts(options)
         job_id = uuid.uuid4().hex
         self.job_dir(job_id).mkdir(parents=True, exist_ok=True)
