@@ -15,11 +15,11 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from graph.errors import StoreError
 from service.api.deps import ApiKeyDep, ResourcesDep
-from service.api.validation import IsoTime
 from service.api.errors import NotFoundError, error_docs
 from service.api.routes.collect import BulkDep
 from service.api.routes.jobs import JobView, view
 from service.api.schemas import DiffSegment
+from service.api.validation import IsoTime
 from service.bulk.tables import jobs
 from service.store.overview import overview
 from service.store.review import CorrectionFilter, get_correction, list_corrections
