@@ -1,5 +1,8 @@
 """The paper's loop in one command: generate -> verify -> correct -> pairs -> train -> eval.
 
+With ``train_mode="grpo"`` the loop is train -> eval: GRPO learns from the prompts themselves,
+the verifier as its reward, so there are no student answers to correct and no pairs.
+
 Each step writes its output under the work directory and then a ``<output>.done`` marker; a rerun
 skips every step whose marker exists, and the row-level steps (generate, correct) resume inside
 an interrupted step, so a crash at any point costs at most one chunk of work.
@@ -24,6 +27,8 @@ from training.generate import generate_rows
 log = logging.getLogger(__name__)
 
 STEPS = ("generate", "verify", "correct", "pairs", "train", "eval")
+GRPO_STEPS = ("train", "eval")
+TRAIN_MODES = ("dpo", "grpo")
 
 
 @dataclass
@@ -45,6 +50,7 @@ class PipelineConfig:
     pair_mode: str = "final"
     train_args: Sequence[str] = ()
     batch_size: int = 8
+    train_mode: str = "dpo"  # dpo: on corrected pairs; grpo: on the prompts, verifier as reward
 
 
 class Pipeline:
@@ -60,8 +66,16 @@ class Pipeline:
     }
 
     def __init__(self, config: PipelineConfig) -> None:
+        if config.train_mode not in TRAIN_MODES:
+            raise FollowfixError(
+                f"train mode must be one of {', '.join(TRAIN_MODES)}, got {config.train_mode!r}"
+            )
         self.cfg = config
         self.cfg.workdir.mkdir(parents=True, exist_ok=True)
+
+    @property
+    def steps(self) -> tuple[str, ...]:
+        return GRPO_STEPS if self.cfg.train_mode == "grpo" else STEPS
 
     def path(self, step: str) -> Path:
         return self.cfg.workdir / self.outputs[step]
@@ -91,12 +105,13 @@ class Pipeline:
 
     def run(self, on_step: Callable[[str, bool], None] | None = None) -> dict[str, Any]:
         """Run every step not yet done; returns the eval report."""
-        for step in STEPS:
+        steps = self.steps
+        for step in steps:
             skipped = self.done(step)
             if on_step is not None:
                 on_step(step, skipped)
             if not skipped:
-                later = STEPS[STEPS.index(step) + 1 :]
+                later = steps[steps.index(step) + 1 :]
                 if later:
                     self.reset_from(later[0])  # a redone step makes every later output stale
                 getattr(self, f"step_{step}")()
@@ -171,9 +186,11 @@ class Pipeline:
     def step_train(self) -> None:
         from training.train import main as train_main
 
+        grpo = self.cfg.train_mode == "grpo"
         argv = [
+            *(["--mode", "grpo"] if grpo else []),
             "--model_name_or_path", self.cfg.model,
-            "--train_file", str(self.path("pairs")),
+            "--train_file", str(self.cfg.prompts if grpo else self.path("pairs")),
             "--output_dir", str(self.path("train")),
             *self.cfg.train_args,
         ]  # fmt: skip

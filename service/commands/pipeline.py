@@ -29,6 +29,12 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--strategy", choices=["hybrid", "teacher", "rules"], default="hybrid")
     parser.add_argument("--pair-mode", choices=["final", "steps"], default="final")
     parser.add_argument(
+        "--train-mode",
+        choices=["dpo", "grpo"],
+        default="dpo",
+        help="dpo: DPO+SFT on corrected pairs (the paper); grpo: GRPO on the prompts, verifier as reward",
+    )
+    parser.add_argument(
         "--train-args",
         default="",
         help='flags for `followfix train`, quoted: "--config configs/dpo_sft.yaml"',
@@ -42,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     from graph.errors import FollowfixError
-    from training.pipeline import STEPS, Pipeline, PipelineConfig
+    from training.pipeline import Pipeline, PipelineConfig
 
     if not args.model:
         raise FollowfixError("--model (the student: a local path or hub id) is required")
@@ -68,11 +74,12 @@ def run(args: argparse.Namespace) -> int:
             pair_mode=args.pair_mode,
             train_args=shlex.split(args.train_args),
             batch_size=args.batch_size,
+            train_mode=args.train_mode,
         )
     )
     if args.restart_from:
-        if args.restart_from not in STEPS:
-            raise FollowfixError(f"--restart-from must be one of {', '.join(STEPS)}")
+        if args.restart_from not in pipeline.steps:
+            raise FollowfixError(f"--restart-from must be one of {', '.join(pipeline.steps)}")
         pipeline.reset_from(args.restart_from)
     console = Console(stderr=True)
     report = pipeline.run(

@@ -87,3 +87,36 @@ def test_grpo_cli_run_logs_our_verdicts_as_rewards(tiny_model_dir: Path, tmp_pat
     assert logged[-1]["rewards/followfix_fraction/mean"] == pytest.approx(sum(expected) / 4, abs=1e-6)
     assert "followfix/pass_rate/keywords" in logged[-1]
     assert logged[-1]["followfix/spec_errors"] == 0.0
+
+
+def test_pipeline_can_train_with_grpo(tiny_model_dir: Path, tmp_path: Path) -> None:
+    from training.backends import GenParams
+    from training.pipeline import Pipeline, PipelineConfig
+
+    config = PipelineConfig(
+        prompts=FIXTURES / "grpo_prompts.jsonl",
+        model=str(tiny_model_dir),
+        workdir=tmp_path / "work",
+        backend="transformers",
+        eval_backend="transformers",
+        params=GenParams(max_tokens=8, temperature=1.0, seed=0),
+        train_mode="grpo",
+        train_args=[
+            "--max_steps", "1", "--per_device_train_batch_size", "2", "--num_generations", "2",
+            "--max_completion_length", "8", "--report_to", "none", "--activation_checkpointing", "false",
+            "--logging_steps", "1",
+        ],
+    )  # fmt: skip
+    ran: list[tuple[str, bool]] = []
+    report = Pipeline(config).run(lambda step, skipped: ran.append((step, skipped)))
+    assert ran == [("train", False), ("eval", False)]
+    assert report["after"]["prompts"] == 2
+    assert (config.workdir / "model" / "config.json").is_file()
+    assert not (config.workdir / "pairs.jsonl").exists()  # no answers corrected, no pairs: GRPO needs none
+    done = json.loads((config.workdir / "model.done").read_text())
+    assert "loss" in done
+    ran.clear()
+    assert Pipeline(config).run(lambda step, skipped: ran.append((step, skipped))) == report
+    assert ran == [("train", True), ("eval", True)]
+    with pytest.raises(FollowfixError, match="train mode"):
+        Pipeline(PipelineConfig(prompts=config.prompts, model="m", workdir=tmp_path / "x", train_mode="ppo"))
