@@ -96,7 +96,13 @@ def test_ifbench_keywords_lose_their_padding() -> None:
 @pytest.mark.parametrize(
     ("constraint_id", "kwargs", "response"),
     [
-        # The official IFEval unit test's case: a padded keyword counts the bare word (3 here).
+        # IFEval's own unit-test case (instructions_test.py): "  keyword " counts 3 here, not 0.
+        (
+            "keywords:frequency",
+            {"keyword": "  keyword ", "frequency": 3, "relation": "at least"},
+            "\n  keyword, Keyword, KEYWORD\n  ",
+        ),
+        # A padded keyword counts the bare word (3 here).
         (
             "keywords:frequency",
             {"keyword": " tea ", "frequency": 3, "relation": "at least"},
