@@ -8,15 +8,13 @@ words or letters) or change list separators; anything else needs the teacher.
 from __future__ import annotations
 
 import re
-import string
 import unicodedata
 
 from graph.constraints.base import CheckResult, Constraint, NoParams
+from graph.constraints.ifbench.common import STRIP, delete_punctuation
+from graph.constraints.ifbench.common import sentences as split_sentences
 from graph.constraints.registry import register
-from graph.constraints.text import split_sentences
 
-_DROP_PUNCTUATION = str.maketrans("", "", string.punctuation)
-_EDGE = string.punctuation + " "
 _LIST_MARKER = re.compile(r"^[ \t]*(?:[*\-+\u2022]|\d+[.)])[ \t]+")
 
 
@@ -110,7 +108,7 @@ class ReverseNewline(Constraint[NoParams]):
         return "List the countries of Africa in reverse alphabetical order, each on a new line."
 
     def _check(self, response: str) -> CheckResult:
-        lines = [stripped for line in response.split("\n") if (stripped := line.strip(_EDGE))]
+        lines = [stripped for line in response.split("\n") if (stripped := line.strip(STRIP))]
         start = next((i for i, line in enumerate(lines) if "Zimbabwe" in line), None)
         if start is None:
             return self.result(False, "has no line naming 'Zimbabwe' to start from", 0)
@@ -130,7 +128,7 @@ class ReverseNewline(Constraint[NoParams]):
 
 
 def _reversed_words(response: str) -> str:
-    return " ".join(response.lower().strip().translate(_DROP_PUNCTUATION).split()[::-1])
+    return " ".join(delete_punctuation(response.lower().strip()).split()[::-1])
 
 
 @register

@@ -23,8 +23,16 @@ _STUDENT_HEADER = re.compile(
     r'^(StudentID|"StudentID")\t *(Subject|"Subject")\t *(Grade|"Grade")\t *(Semester|"Semester")\t *'
     r'(Score|"Score")$'
 )
-_QUOTED_SPECIAL = re.compile(r'".*[^\d\w\s].*"')
+_SPECIAL = re.compile(r"[^\d\w\s]")
 _FENCE = re.compile(r"^\s*```")
+
+
+def quoted_special(field: str) -> bool:
+    """``re.match(r'".*[^\\d\\w\\s].*"', field)`` in linear time: on the first line, an opening
+    quote, then a special character before some later quote (the pattern backtracks quadratically)."""
+    line = field.split("\n", 1)[0]
+    end = line.rfind('"')
+    return line.startswith('"') and end > 1 and _SPECIAL.search(line, 1, end) is not None
 
 
 def _rows(text: str, delimiter: str = ",") -> list[list[str]]:
@@ -100,7 +108,7 @@ class SpecialCharacterCSV(Constraint[NoParams]):
         for number, row in enumerate(rows[1:], start=2):
             if len(row) != 5:
                 return self.result(False, f"row {number} has {len(row)} fields; needs 5", 15)
-            if any(_QUOTED_SPECIAL.match(field) for field in row):
+            if any(quoted_special(field) for field in row):
                 return self.result(True, "", 15)
         return self.result(False, "no field holds a special character inside double quotes", 15)
 

@@ -8,14 +8,12 @@ markup around an option, line breaks, capital letters, label spelling, whitespac
 from __future__ import annotations
 
 import re
-import string
 from typing import Any, ClassVar
 
 from graph.constraints.base import CheckResult, Constraint, NoParams, Params
+from graph.constraints.ifbench.common import STRIP, delete_punctuation, word_tokenize
 from graph.constraints.registry import register
-from graph.constraints.text import word_tokens
 
-_DROP_PUNCTUATION = str.maketrans("", "", string.punctuation)
 _OPENERS = {"(": ")", "[": "]", "{": "}"}
 _CLOSERS = {")": "(", "]": "[", "}": "{"}
 _MIN_BRACKETS = 5
@@ -137,9 +135,6 @@ class OptionsParams(Params):
         return re.match(r"\W*[aA]\W*[bB]\W*[cC]\W*", self.options) is not None
 
 
-_EDGE = string.punctuation + " "
-
-
 @register
 class OptionsResponse(Constraint[OptionsParams]):
     id = "format:options"
@@ -160,8 +155,8 @@ class OptionsResponse(Constraint[OptionsParams]):
             return self.result(
                 False, f"is not exactly one of {choices} (nothing else, not even spaces)", None
             )
-        answer = response.strip(_EDGE).lower()
-        if any(option.strip(_EDGE).lower() == answer for option in choices):
+        answer = response.strip(STRIP).lower()
+        if any(option.strip(STRIP).lower() == answer for option in choices):
             return self.result(True, "", answer)
         return self.result(
             False, f"is not one of {choices} alone ({len(response.split())} words given)", None
@@ -181,7 +176,7 @@ class NewLineWords(Constraint[NoParams]):
         return "Write each word on a new line."
 
     def _check(self, response: str) -> CheckResult:
-        text = response.translate(_DROP_PUNCTUATION).strip()
+        text = delete_punctuation(response).strip()
         lines = [line for line in text.split("\n") if line != ""]
         words = len(text.split())
         if len(lines) == words:
@@ -215,7 +210,7 @@ class TitleCase(Constraint[NoParams]):
         return token[0].islower() and (token[1:].isupper() or token[1:].islower())
 
     def _check(self, response: str) -> CheckResult:
-        bad = [token for token in word_tokens(response) if self._bad(token)]
+        bad = [token for token in word_tokenize(response) if self._bad(token)]
         if not bad:
             return self.result(True, "", 0)
         shown = ", ".join(repr(token) for token in bad[:5])
@@ -225,7 +220,7 @@ class TitleCase(Constraint[NoParams]):
         """Capitalise the first letter of each offending token, found in order in the text."""
         chars = list(response)
         cursor = 0
-        for token in word_tokens(response):
+        for token in word_tokenize(response):
             at = response.find(token, cursor)
             if at < 0:
                 continue  # Treebank rewrote it (quotes, brackets): never a word to fix

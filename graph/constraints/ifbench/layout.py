@@ -13,10 +13,10 @@ from typing import Any, ClassVar
 import emoji
 
 from graph.constraints.base import CheckResult, Constraint, NoParams, Params
+from graph.constraints.ifbench.common import delete_punctuation
+from graph.constraints.ifbench.common import sentences as split_sentences
 from graph.constraints.registry import register
-from graph.constraints.text import split_sentences
 
-_DROP_PUNCTUATION = str.maketrans("", "", string.punctuation)
 _EMPHASIS = re.compile(r"(?<![\w*])(\*{1,3})(?=[^\s*])([^*\n]*?[^\s*])\1(?![\w*])")
 _STAR_BULLET = re.compile(r"[ \t]*\*(?=[ \t])")
 _LIST_MARKER = re.compile(r"^([ \t]*)(?:[*\-+\u2022]|\d+[.)])[ \t]+", re.MULTILINE)
@@ -24,7 +24,7 @@ _LIST_MARKER = re.compile(r"^([ \t]*)(?:[*\-+\u2022]|\d+[.)])[ \t]+", re.MULTILI
 
 def _emoji_end(sentence: str) -> bool | None:
     """True if one of the last two characters (ASCII punctuation removed) is an emoji; None if empty."""
-    text = sentence.translate(_DROP_PUNCTUATION).strip()
+    text = delete_punctuation(sentence).strip()
     if not text:
         return None
     return emoji.is_emoji(text[-1]) or emoji.is_emoji(text[-2] if len(text) > 1 else text[-1])
@@ -49,7 +49,7 @@ class EmojiSentence(Constraint[NoParams]):
             if ends is None:
                 return self.result(False, f"sentence {index + 1} is only punctuation", index + 1)
             if index < len(sentences) - 1:
-                following = sentences[index + 1].translate(_DROP_PUNCTUATION).strip()
+                following = delete_punctuation(sentences[index + 1]).strip()
                 if not following:
                     return self.result(False, f"sentence {index + 2} is only punctuation", index + 2)
                 if emoji.is_emoji(following[0]):

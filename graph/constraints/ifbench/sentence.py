@@ -8,18 +8,14 @@ from __future__ import annotations
 
 import itertools
 import re
-import string
 from typing import Any, ClassVar
 
 from pydantic import Field
 
 from graph.constraints.base import CheckResult, Constraint, NoParams, Params
+from graph.constraints.ifbench.common import STRIP, delete_punctuation
+from graph.constraints.ifbench.common import sentences as split_sentences
 from graph.constraints.registry import register
-from graph.constraints.text import split_sentences
-
-PUNCTUATION = string.punctuation
-_DROP_PUNCTUATION = str.maketrans("", "", PUNCTUATION)
-_LEAD_STRIP = PUNCTUATION + " "
 
 
 def alliteration_score(sentence: str) -> int:
@@ -27,7 +23,7 @@ def alliteration_score(sentence: str) -> int:
 
     Words are whitespace pieces, lower-cased, with leading ASCII punctuation removed.
     """
-    words = [clean for word in sentence.lower().split() if (clean := word.lstrip(_LEAD_STRIP))]
+    words = [clean for word in sentence.lower().split() if (clean := word.lstrip(STRIP))]
     score = 0
     in_run = False
     for first, second in itertools.pairwise(words):
@@ -100,7 +96,7 @@ class IncrementParams(Params):
 
 def sentence_word_count(sentence: str) -> int:
     """Whitespace pieces once ASCII punctuation is deleted (``don't`` is one word, ``-`` none)."""
-    return len(sentence.translate(_DROP_PUNCTUATION).split())
+    return len(delete_punctuation(sentence).split())
 
 
 @register
