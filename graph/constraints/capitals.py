@@ -15,21 +15,33 @@ from graph.constraints.text import capital_words
 _PLAIN_WORD = re.compile(r"(?<![\w'\u2019-])[A-Za-z][a-z]{3,}(?![\w'\u2019-])")
 
 
-def _occurrences(word: str) -> re.Pattern[str]:
-    return re.compile(r"(?<!\w)" + re.escape(word) + r"(?!\w)")
+def _occurrences(word: str, spare_markers: bool) -> re.Pattern[str]:
+    """Whole-word occurrences; with ``spare_markers``, not one followed by a number ("SECTION 2")."""
+    return re.compile(r"(?<!\w)" + re.escape(word) + r"(?!\w)" + (r"(?!\s?\d)" if spare_markers else ""))
+
+
+def _softer(word: str) -> str:
+    """Title case for a word ("NOTE" -> "Note"), lower case where that is still all capitals ("A1")."""
+    titled = word.capitalize()
+    return word.lower() if titled.isupper() else titled
 
 
 def fewer_capitals(response: str, below: int) -> str | None:
-    """Case changes until fewer than ``below`` all-capital tokens remain, or None."""
-    text = response
-    counts = Counter(capital_words(text))
-    order = sorted(counts, key=lambda w: (len(w) == 1, -counts[w], w))
-    for word in order:
+    """Case changes until fewer than ``below`` all-capital tokens remain, or None.
+
+    Markers followed by a number (another constraint's section splitter, often) are changed only
+    when there is no other way.
+    """
+    for spare_markers in (True, False):
+        text = response
+        counts = Counter(capital_words(text))
+        for word in sorted(counts, key=lambda w: (len(w) == 1, -counts[w], w)):
+            if len(capital_words(text)) < below:
+                break
+            text = _occurrences(word, spare_markers).sub(_softer(word), text)
         if len(capital_words(text)) < below:
-            break
-        softer = word.capitalize() if len(word) > 1 and word[0].isalpha() else word.lower()
-        text = _occurrences(word).sub(softer, text)
-    return text if len(capital_words(text)) < below else None
+            return text
+    return None
 
 
 def more_capitals(response: str, at_least: int) -> str | None:

@@ -21,6 +21,9 @@ SINGLE_HIGHLIGHT = re.compile(r"\*[^\n\*]*\*")
 DOUBLE_HIGHLIGHT = re.compile(r"\*\*[^\n\*]*\*\*")
 TITLE = re.compile(r"<<[^\n]+>>")
 CONSTRAINED_OPTIONS = ("My answer is yes.", "My answer is no.", "My answer is maybe.")
+_WORDS = re.compile(r"\w")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_SPELLED_ANSWER = re.compile(r"\bmy answer is\W{0,6}(yes|no|maybe)\b[\"'*\u201d]*[.?!]*", re.IGNORECASE)
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _MARKDOWN_HEADING = re.compile(r"\A\s*#{1,6}\s+(.+?)\s*#*\s*$", re.MULTILINE)
 
@@ -69,7 +72,15 @@ class ConstrainedResponse(Constraint[NoParams]):
         )
 
     def _repair(self, response: str) -> str | None:
-        """Only when the response itself opens with yes / no / maybe: the verdict is not ours to pick."""
+        """Only when the response itself gives the verdict: the verdict is not ours to pick.
+
+        An answer already spelled out ("my answer is: \"Yes\"") is put in the exact form (case and
+        punctuation only); else a response that opens with yes / no / maybe gets the phrase first.
+        """
+        spelled = _SPELLED_ANSWER.search(response)
+        if spelled:
+            exact = f"My answer is {spelled.group(1).lower()}."
+            return response[: spelled.start()] + exact + response[spelled.end() :]
         match = re.match(r"\s*[\"'*]*(yes|no|maybe)\b", response, re.IGNORECASE)
         if not match:
             return None
@@ -211,17 +222,23 @@ class JsonFormat(Constraint[NoParams]):
         return self.result(True, "", True)
 
     def _repair(self, response: str) -> str:
-        """Keep an embedded JSON value when one parses; otherwise wrap the text as a JSON string."""
+        """Keep an embedded JSON value when nothing but markup surrounds it; else the lines as a JSON list.
+
+        Words around an embedded value are content: dropping them is not a repair, so the whole
+        text becomes a list of its lines (control characters as spaces, so no word is glued to an
+        escape such as ``\\t``).
+        """
         text = response.strip()
         for opener, closer in (("{", "}"), ("[", "]")):
             start, end = text.find(opener), text.rfind(closer)
-            if 0 <= start < end:
+            if 0 <= start < end and not _WORDS.search(text[:start] + " " + text[end + 1 :]):
                 try:
                     json.loads(text[start : end + 1])
                 except ValueError:
                     continue
                 return text[start : end + 1]
-        return json.dumps({"response": text}, ensure_ascii=False, indent=2)
+        lines = [_CONTROL.sub(" ", line) for line in text.split("\n")]
+        return json.dumps(lines, ensure_ascii=False, indent=2)
 
 
 @register

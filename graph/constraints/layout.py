@@ -10,13 +10,15 @@ import itertools
 import re
 from collections.abc import Callable
 
-from graph.constraints.segments import choose_cuts, regroup, units
+from graph.constraints.segments import Unit, choose_cuts, regroup, units
 from graph.constraints.text import sentence_spans
 
 _STAR_DIVIDER = re.compile(r"\s?\*\*\*\s?")
 _MARKS = ".?!"
 _CLOSERS = "\"')]}\u2019\u201d*"
-_SPOT_START = re.compile(r"[\w\"'(\u201c]")
+_SPOT_START = re.compile(r"(?<!\w)[^\W\d_]")  # a highlight starts at a letter (never a list number)
+_CLAUSE = re.compile(r"[,;:\u2014]\s+")
+_BULLET_MARKER = re.compile(r"^\s*[*-]\s+")
 
 
 def star_paragraphs(response: str, count: int) -> str | None:
@@ -32,6 +34,8 @@ def star_paragraphs(response: str, count: int) -> str | None:
 def paragraphs_starting(response: str, count: int, nth: int, matches: Callable[[str], bool]) -> str | None:
     """``count`` blank-line paragraphs with paragraph ``nth`` opening on an existing sentence that ``matches``."""
     pool = units(response)
+    if not any(matches(response[u.start : u.end]) for u in pool):
+        pool = _clause_units(response, pool, matches)
     m = len(pool)
     options = [k for k in range(m) if matches(response[pool[k].start : pool[k].end])]
     options = [k for k in options if (k == 0 if nth == 1 else k >= nth - 1) and m - k >= count - nth + 1]
@@ -46,23 +50,52 @@ def paragraphs_starting(response: str, count: int, nth: int, matches: Callable[[
     return None
 
 
-def _spots(response: str) -> list[tuple[int, int]]:
-    """Sentences on lines free of ``*`` that a highlight can wrap (from their first word on)."""
+def _clause_units(text: str, pool: list[Unit], matches: Callable[[str], bool]) -> list[Unit]:
+    """Sentences also cut after a comma, semicolon, colon or dash where the rest ``matches``."""
+    out: list[Unit] = []
+    for unit in pool:
+        start = unit.start
+        for clause in _CLAUSE.finditer(text, unit.start, unit.end):
+            if clause.end() < unit.end and matches(text[clause.end() : unit.end]):
+                out.append(Unit(start, clause.start() + 1, unit.opens_paragraph and start == unit.start))
+                start = clause.end()
+        out.append(Unit(start, unit.end, unit.opens_paragraph and start == unit.start))
+    return out
+
+
+def _spots(response: str, clauses: bool) -> list[tuple[int, int]]:
+    """Sentences (or clauses) that a highlight can wrap, from their first word on.
+
+    Only where the line (after a bullet marker) has no ``*`` and no ``<<title>>`` of its own.
+    """
     found: list[tuple[int, int]] = []
     offset = 0
     for line in response.split("\n"):
-        if "*" not in line and "<<" not in line:
-            for start, end in sentence_spans(line):
-                lead = _SPOT_START.search(line, start, end)
-                if lead is not None:
-                    found.append((offset + lead.start(), offset + end))
+        marker = _BULLET_MARKER.match(line)
+        body = marker.end() if marker else 0
+        if "*" not in line[body:] and "<<" not in line:
+            for start, end in sentence_spans(line[body:]):
+                pieces = [(start, end)]
+                if clauses:
+                    cuts = [m.end() for m in _CLAUSE.finditer(line, body + start, body + end)]
+                    bounds = [body + start, *cuts, body + end]
+                    pieces = [(a - body, b - body) for a, b in itertools.pairwise(bounds)]
+                for s, e in pieces:
+                    lead = _SPOT_START.search(line, body + s, body + e)
+                    tail = line[: body + e].rstrip(" ,;:.?!\u2014\"')\u201d")
+                    if lead is not None and len(tail) > lead.start():
+                        found.append((offset + lead.start(), offset + len(tail)))
         offset += len(line) + 1
-    return found
+    # Not the very last words: an end phrase or a closing quote lives there.
+    last = len(response.rstrip(" \n\t\"'.?!"))
+    return [spot for spot in found if spot[1] < last]
 
 
 def highlight(response: str, missing: int) -> str | None:
-    """Wrap the ``missing`` shortest highlightable sentences in ``**`` (bold, never a bullet)."""
-    spots = _spots(response)
+    """Wrap the ``missing`` shortest highlightable sentences (else clauses) in ``**`` (bold, never a bullet)."""
+    spots = _spots(response, clauses=False)
+    if len(spots) < missing:
+        spots = _spots(response, clauses=True)
     if len(spots) < missing:
         return None
     chosen = sorted(sorted(spots, key=lambda s: (s[1] - s[0], s[0]))[:missing])
@@ -83,7 +116,8 @@ def _terminal_mark(text: str, start: int, end: int) -> int | None:
     if index <= start or text[index] not in _MARKS or text[index - 1] in _MARKS:
         return None
     token = text[start:index].rsplit(maxsplit=1)[-1] if text[start:index].strip() else ""
-    return None if "." in token else index  # "P.S.", "e.g.", "U.S.": an abbreviation, not a join
+    # "P.S.", "e.g.": an abbreviation; "1.": a list number. Neither ends a sentence worth joining.
+    return None if "." in token or token.isdigit() else index
 
 
 def fewer_sentences(response: str, limit: int) -> str | None:

@@ -13,32 +13,44 @@ import re
 from collections.abc import Iterable
 
 _WORD = re.compile(r"\w+")
-_LIST_NUMBER = re.compile(r"(?m)^[ \t]*(?:[*+-][ \t]+)?\d{1,3}[.)](?=\s)")
+# List numbering: a number and a dot or parenthesis opening a line (after markup or a quote).
+_LIST_NUMBER = re.compile(r"(?m)^[ \t\"'\[{(*+-]*(\d{1,3})[.)]")
+
+
+def _tokens(text: str) -> list[tuple[str, bool]]:
+    """(word, is list numbering) for every word, case folded."""
+    numbering = {match.start(1) for match in _LIST_NUMBER.finditer(text)}
+    return [(m.group().casefold(), m.start() in numbering) for m in _WORD.finditer(text)]
 
 
 def content_words(text: str) -> list[str]:
     """The words that carry the content, in order, case folded; list numbering left out."""
-    return [word.casefold() for word in _WORD.findall(_LIST_NUMBER.sub(" ", text))]
+    return [word for word, numbering in _tokens(text) if not numbering]
 
 
 def dictated_words(*phrases: str) -> frozenset[str]:
     """The words a constraint itself may add (from its phrase, marker, splitter, prompt...)."""
-    return frozenset(word for phrase in phrases for word in content_words(phrase))
+    return frozenset(word for phrase in phrases for word, _ in _tokens(phrase))
 
 
 def extra_words(before: str, after: str) -> list[str] | None:
     """The words ``after`` adds around the words of ``before`` (kept in order), or None when one is lost.
 
     Greedy: a word of ``after`` that equals the next word of ``before`` is taken as that word.
+    List numbering is markup: it may be dropped, added or moved as a repair lays out a list.
     """
-    wanted = content_words(before)
+    wanted = _tokens(before)
     extras: list[str] = []
     position = 0
-    for word in content_words(after):
-        if position < len(wanted) and word == wanted[position]:
+    for word, numbering in _tokens(after):
+        while position < len(wanted) and wanted[position][1] and wanted[position][0] != word:
             position += 1
-        else:
+        if position < len(wanted) and word == wanted[position][0]:
+            position += 1
+        elif not numbering:
             extras.append(word)
+    while position < len(wanted) and wanted[position][1]:
+        position += 1
     return extras if position == len(wanted) else None
 
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 from graph.constraints.base import CheckResult, Constraint, NoParams
 from graph.constraints.registry import register
 from graph.constraints.text import excerpt
+
+_GLUING_COMMA = re.compile(r"(?<=\w),+(?=\w)")
 
 
 @register
@@ -23,5 +27,5 @@ class NoComma(Constraint[NoParams]):
         return self.result(False, f"{count} commas, first at: '{excerpt(response, first, first + 1)}'", count)
 
     def _repair(self, response: str) -> str:
-        """Drop each comma; a following space already separates the words."""
-        return response.replace(",", "")
+        """Drop each comma; one between two words ("a,b") becomes a space so no words are glued."""
+        return _GLUING_COMMA.sub(" ", response).replace(",", "")

@@ -15,6 +15,9 @@ REQUIRED_REPAIRS = {
     "detectable_content:postscript", "startend:end_checker", "startend:quotation", "detectable_format:title",
     "detectable_format:json_format", "detectable_format:constrained_response", "combination:two_responses",
     "combination:repeat_prompt", "detectable_content:number_placeholders", "detectable_format:multiple_sections",
+    "detectable_format:number_highlighted_sections", "detectable_format:number_bullet_lists",
+    "length_constraints:number_paragraphs", "change_case:capital_word_frequency", "length_constraints:number_sentences",
+    "length_constraints:nth_paragraph_first_word",
 }  # fmt: skip
 
 
@@ -72,7 +75,56 @@ def _changed_ratio(before: str, after: str) -> float:
         ),
         ("detectable_format:constrained_response", {}, "Yes, it is.", "My answer is yes. Yes, it is."),
         ("detectable_format:title", {}, "# Sea Poem\nWaves.", "<<Sea Poem>>\nWaves."),
-        ("detectable_format:json_format", {}, 'Result:\n{"a": [1, 2]}\nThanks', '{"a": [1, 2]}'),
+        ("detectable_format:json_format", {}, '** {"a": [1, 2]} **', '{"a": [1, 2]}'),
+        ("detectable_format:json_format", {}, 'Result:\n{"a": 1}', '[\n  "Result:",\n  "{\\"a\\": 1}"\n]'),
+        (
+            "detectable_format:number_highlighted_sections",
+            {"num_highlights": 2},
+            "Tea is calm. Coffee is loud, and fast. The end.",
+            "**Tea is calm**. **Coffee is loud, and fast**. The end.",
+        ),
+        (
+            "detectable_format:number_bullet_lists",
+            {"num_bullets": 2},
+            "Intro.\n* a\n* b\n* c",
+            "Intro.\n* a b\n* c",
+        ),
+        (
+            "detectable_format:number_bullet_lists",
+            {"num_bullets": 2},
+            "Steps:\n1. Boil water.\n2. Add tea.",
+            "Steps:\n* Boil water.\n* Add tea.",
+        ),
+        (
+            "length_constraints:number_paragraphs",
+            {"num_paragraphs": 2},
+            "One.\n\nTwo.\n\nThree.",
+            "One.\n\nTwo.\n\n***\n\nThree.",
+        ),
+        (
+            "length_constraints:nth_paragraph_first_word",
+            {"num_paragraphs": 2, "nth_paragraph": 2, "first_word": "however"},
+            "Tea is good. However, coffee wins. Both are hot.",
+            "Tea is good.\n\nHowever, coffee wins. Both are hot.",
+        ),
+        (
+            "length_constraints:number_sentences",
+            {"num_sentences": 3, "relation": "less than"},
+            "Tea is good. Coffee is hot. Water is wet.",
+            "Tea is good; Coffee is hot. Water is wet.",
+        ),
+        (
+            "change_case:capital_word_frequency",
+            {"capital_frequency": 2, "capital_relation": "less than"},
+            "NOTE: the TEA is HOT and the TEA is good.",
+            "NOTE: the Tea is Hot and the Tea is good.",
+        ),
+        (
+            "change_case:capital_word_frequency",
+            {"capital_frequency": 2, "capital_relation": "at least"},
+            "Drink warm green tea.",
+            "DRINK WARM green tea.",
+        ),
         (
             "detectable_format:multiple_sections",
             {"section_spliter": "SECTION", "num_sections": 2},
@@ -117,4 +169,4 @@ def test_repair_refuses_what_it_cannot_decide() -> None:
 
 def test_json_repair_wraps_plain_text_as_json() -> None:
     fixed = build("detectable_format:json_format", {}).repair("Plain answer, no JSON.")
-    assert fixed is not None and json.loads(fixed) == {"response": "Plain answer, no JSON."}
+    assert fixed is not None and json.loads(fixed) == ["Plain answer, no JSON."]
