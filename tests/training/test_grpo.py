@@ -120,3 +120,34 @@ def test_pipeline_can_train_with_grpo(tiny_model_dir: Path, tmp_path: Path) -> N
     assert ran == [("train", True), ("eval", True)]
     with pytest.raises(FollowfixError, match="train mode"):
         Pipeline(PipelineConfig(prompts=config.prompts, model="m", workdir=tmp_path / "x", train_mode="ppo"))
+
+
+def test_rloo_trainer_takes_the_same_reward(tiny_model_dir: Path, tmp_path: Path) -> None:
+    """RLOOTrainer calls rewards exactly as GRPOTrainer does: one step, logged rewards = verdicts."""
+    from datasets import Dataset
+    from transformers import AutoTokenizer
+    from trl.trainer.rloo_config import RLOOConfig
+    from trl.trainer.rloo_trainer import RLOOTrainer
+
+    from graph.reward.trl import VerifierReward
+
+    rows = grpo_rows(FIXTURES / "grpo_prompts.jsonl")
+    args = RLOOConfig(
+        output_dir=str(tmp_path / "rloo"), max_steps=1, per_device_train_batch_size=4, num_generations=2,
+        max_completion_length=8, logging_steps=1, report_to="none", save_strategy="no", bf16=False,
+        activation_checkpointing=False, seed=0,
+    )  # fmt: skip
+    trainer = RLOOTrainer(
+        model=str(tiny_model_dir),
+        reward_funcs=[VerifierReward(aggregate="all")],
+        args=args,
+        train_dataset=Dataset.from_list(rows),
+        processing_class=AutoTokenizer.from_pretrained(tiny_model_dir),
+    )
+    trainer.train()
+    truths = {row["prompt"][0]["content"]: row["ground_truth"] for row in rows}
+    expected = [
+        score(completion_text(c), truths[p[-1]["content"]], aggregate="all").reward
+        for p, c in zip(trainer._logs["prompt"], trainer._logs["completion"], strict=True)
+    ]
+    assert list(trainer._logs["rewards"]["followfix_all"]) == expected and len(expected) == 4
