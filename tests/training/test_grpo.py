@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -150,4 +151,5 @@ def test_rloo_trainer_takes_the_same_reward(tiny_model_dir: Path, tmp_path: Path
         score(completion_text(c), truths[p[-1]["content"]], aggregate="all").reward
         for p, c in zip(trainer._logs["prompt"], trainer._logs["completion"], strict=True)
     ]
-    assert list(trainer._logs["rewards"]["followfix_all"]) == expected and len(expected) == 4
+    logged: Any = trainer._logs["rewards"]
+    assert list(logged["followfix_all"]) == expected and len(expected) == 4
