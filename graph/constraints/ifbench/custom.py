@@ -10,12 +10,20 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from graph.constraints.base import CheckResult, Constraint, NoParams
+from pydantic import ConfigDict
+
+from graph.constraints.base import CheckResult, Constraint, Params
 from graph.constraints.ifbench.common import STRIP, delete_punctuation
 from graph.constraints.ifbench.common import sentences as split_sentences
 from graph.constraints.registry import register
 
 _LIST_MARKER = re.compile(r"^[ \t]*(?:[*\-+\u2022]|\d+[.)])[ \t]+")
+
+
+class TaskParams(Params):
+    """No parameters; any kwarg given is ignored, as the official ``build_description(**kwargs)`` does."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
 
 
 def ascii_fold(text: str) -> str:
@@ -37,10 +45,11 @@ _MULTIPLES = [str(i) for i in range(14, 51, 7)]
 
 
 @register
-class PrintMultiples(Constraint[NoParams]):
+class PrintMultiples(Constraint[TaskParams]):
     """Every run of digits counts, so '10 to 50' in a preamble fails."""
 
     id = "custom:multiples"
+    params_model = TaskParams
 
     def describe(self) -> str:
         return "Count from 10 to 50 but only print multiples of 7."
@@ -57,10 +66,11 @@ _OPTION = re.compile(r"^[A-Ea-e][\.|\)]\s*\w+")
 
 
 @register
-class MultipleChoiceQuestions(Constraint[NoParams]):
+class MultipleChoiceQuestions(Constraint[TaskParams]):
     """Starts with 'Question'; 4 questions of exactly 5 options each; question texts strictly longer."""
 
     id = "custom:mcq_count_length"
+    params_model = TaskParams
 
     def describe(self) -> str:
         return (
@@ -99,10 +109,11 @@ class MultipleChoiceQuestions(Constraint[NoParams]):
 
 
 @register
-class ReverseNewline(Constraint[NoParams]):
+class ReverseNewline(Constraint[TaskParams]):
     """From the first line naming Zimbabwe: at least 52 lines, in reverse order once ASCII-folded."""
 
     id = "custom:reverse_newline"
+    params_model = TaskParams
 
     def describe(self) -> str:
         return "List the countries of Africa in reverse alphabetical order, each on a new line."
@@ -132,10 +143,11 @@ def _reversed_words(response: str) -> str:
 
 
 @register
-class WordReverseOrder(Constraint[NoParams]):
+class WordReverseOrder(Constraint[TaskParams]):
     """Read backwards word by word (ASCII punctuation deleted) it must say 'bald eagle', in one sentence."""
 
     id = "custom:word_reverse"
+    params_model = TaskParams
     has_repair = True
 
     def describe(self) -> str:
@@ -158,8 +170,9 @@ class WordReverseOrder(Constraint[NoParams]):
 
 
 @register
-class CharacterReverseOrder(Constraint[NoParams]):
+class CharacterReverseOrder(Constraint[TaskParams]):
     id = "custom:character_reverse"
+    params_model = TaskParams
     has_repair = True
 
     def describe(self) -> str:
@@ -179,8 +192,9 @@ class CharacterReverseOrder(Constraint[NoParams]):
 
 
 @register
-class SentenceAlphabet(Constraint[NoParams]):
+class SentenceAlphabet(Constraint[TaskParams]):
     id = "custom:sentence_alphabet"
+    params_model = TaskParams
 
     def describe(self) -> str:
         return (
@@ -237,10 +251,11 @@ _CAPITALS = [
 
 
 @register
-class EuropeanCapitalsSort(Constraint[NoParams]):
+class EuropeanCapitalsSort(Constraint[TaskParams]):
     """Exactly the official 27 capitals, comma-separated, in its order (ASCII-folded, case-sensitive)."""
 
     id = "custom:european_capitals_sort"
+    params_model = TaskParams
     has_repair = True
 
     def describe(self) -> str:
@@ -284,10 +299,11 @@ def _date_problem(date: str) -> str | None:
 
 
 @register
-class DateFormatList(Constraint[NoParams]):
+class DateFormatList(Constraint[TaskParams]):
     """Month 00 and day 00 pass, as officially (only upper bounds are checked)."""
 
     id = "custom:date_format_list"
+    params_model = TaskParams
     has_repair = True
 
     def describe(self) -> str:

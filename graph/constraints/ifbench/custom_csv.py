@@ -11,7 +11,8 @@ import csv
 import io
 import re
 
-from graph.constraints.base import CheckResult, Constraint, NoParams
+from graph.constraints.base import CheckResult, Constraint
+from graph.constraints.ifbench.custom import TaskParams
 from graph.constraints.registry import register
 
 _CITY_HEADER = ["ID", "Country", "City", "Year", "Count"]
@@ -50,8 +51,9 @@ def _tripled(response: str, delimiter: str) -> list[list[str]]:
 
 
 @register
-class CityCSV(Constraint[NoParams]):
+class CityCSV(Constraint[TaskParams]):
     id = "custom:csv_city"
+    params_model = TaskParams
     has_repair = True
 
     def describe(self) -> str:
@@ -82,10 +84,11 @@ class CityCSV(Constraint[NoParams]):
 
 
 @register
-class SpecialCharacterCSV(Constraint[NoParams]):
+class SpecialCharacterCSV(Constraint[TaskParams]):
     """Rows are checked in order up to the first row with a quoted field holding a special character."""
 
     id = "custom:csv_special_character"
+    params_model = TaskParams
     has_repair = True
 
     def describe(self) -> str:
@@ -140,10 +143,11 @@ class SpecialCharacterCSV(Constraint[NoParams]):
 
 
 @register
-class QuotesCSV(Constraint[NoParams]):
+class QuotesCSV(Constraint[TaskParams]):
     """Every field, header included, must be in double quotes; an empty field fails (officially it raises)."""
 
     id = "custom:csv_quotes"
+    params_model = TaskParams
     has_repair = True
 
     def describe(self) -> str:

@@ -6,6 +6,8 @@ import unicodedata
 
 import pytest
 
+from graph.constraints import build
+from graph.errors import ConstraintParamError
 from tests.graph.constraints.ifbench.cases import Case, run_case
 
 CAPITALS = [
@@ -137,3 +139,11 @@ CASES: list[Case] = [
 @pytest.mark.parametrize(("constraint_id", "kwargs", "response", "strict", "loose"), CASES)
 def test_custom_cases(constraint_id: str, kwargs: dict, response: str, strict: bool, loose: bool) -> None:
     run_case(constraint_id, kwargs, response, strict, loose)
+
+
+def test_fixed_tasks_ignore_kwargs_as_officially() -> None:
+    """custom:* officially take ``**kwargs`` and ignore them; the format ids take none and refuse them."""
+    assert build("custom:multiples", {"N": 3, "word": "x"}).kwargs() == {}
+    with pytest.raises(ConstraintParamError) as caught:
+        build("format:newline", {"N": 3})
+    assert caught.value.field == "N"
