@@ -101,6 +101,11 @@ corrections = Table(
     Column("conflicts", JsonType, nullable=True),
     Column("cycles", JsonType, nullable=True),
     Column("teacher_calls_saved", Integer, nullable=True),
+    # Overview (migration 0007): teacher calls, and the ids failing before / after as " id1 id2 "
+    # (null: no verdicts). Narrow copies of JSON fields, so the charts read covering indexes only.
+    Column("teacher_calls", Integer, nullable=True),
+    Column("failed_before", Text, nullable=True),
+    Column("failed_after", Text, nullable=True),
 )
 
 pairs = Table(
@@ -180,4 +185,22 @@ Index(
 )
 Index(
     "ix_corrections_source_created_at_seq", corrections.c.source, corrections.c.created_at, corrections.c.seq
+)
+# The overview's aggregates over a time window, read from the index alone (no table rows).
+Index(
+    "ix_corrections_overview",
+    corrections.c.created_at,
+    corrections.c.status,
+    corrections.c.edit_words,
+    corrections.c.teacher_calls,
+    corrections.c.cost_usd,
+    corrections.c.prompt_tokens,
+    corrections.c.completion_tokens,
+)
+Index(
+    "ix_corrections_verdict_sets",
+    corrections.c.created_at,
+    corrections.c.constraint_ids,
+    corrections.c.failed_before,
+    corrections.c.failed_after,
 )

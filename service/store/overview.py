@@ -1,8 +1,9 @@
-"""Aggregates for the review page's charts, computed by the database (one pass each, no rows in Python).
+"""Aggregates for the review page's charts, computed by the database from covering indexes.
 
-Verdicts live in JSON columns, so the pass rate per constraint unnests them with the backend's own
-JSON functions (SQLite ``json_each``, PostgreSQL ``jsonb_array_elements``); everything else is a
-plain ``GROUP BY`` over the corrections table.
+Every query reads narrow columns only (status, edit size, teacher calls, cost, tokens, the ids
+failing before and after), each served by an index holding them, so a window of 100k corrections
+is scanned without touching their texts. The pass rate per constraint groups rows by their
+(constraint ids, failing before, failing after) strings, few distinct ones, and counts per id here.
 """
 
 from __future__ import annotations
@@ -10,32 +11,15 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, case, func, select, text
+from sqlalchemy import case, func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from graph.errors import StoreError
 from service.store.db import Store
-from service.store.models import UTCDateTime, corrections, to_utc
+from service.store.models import corrections, to_utc
 
 # Upper bounds (inclusive) of the edit-size histogram, in changed words; the last bin is open.
 EDIT_BINS = (0, 2, 5, 10, 20, 50, 100)
-
-_VERDICTS = {
-    "sqlite": """
-        SELECT json_extract(v.value, '$.id') AS id,
-               count(*) AS total,
-               sum(CASE WHEN json_extract(v.value, '$.passed') THEN 1 ELSE 0 END) AS passed
-        FROM corrections AS c, json_each(c.{column}) AS v
-        WHERE c.created_at >= :since AND c.created_at < :until
-        GROUP BY 1""",
-    "postgresql": """
-        SELECT v.value ->> 'id' AS id,
-               count(*) AS total,
-               sum(CASE WHEN (v.value ->> 'passed')::boolean THEN 1 ELSE 0 END) AS passed
-        FROM corrections AS c, jsonb_array_elements(c.{column}) AS v(value)
-        WHERE c.created_at >= :since AND c.created_at < :until
-        GROUP BY 1""",
-}
 
 LOW = datetime(1970, 1, 1, tzinfo=UTC)
 HIGH = datetime(9999, 1, 1, tzinfo=UTC)
@@ -48,12 +32,6 @@ def _bucket(dialect: str, hourly: bool) -> Any:
         unit = "hour" if hourly else "day"
         return func.to_char(func.date_trunc(unit, created), 'YYYY-MM-DD"T"HH24:00')
     return func.strftime("%Y-%m-%dT%H:00" if hourly else "%Y-%m-%dT00:00", created)
-
-
-def _calls(dialect: str) -> Any:
-    if dialect == "postgresql":
-        return corrections.c.usage["calls"].as_integer()
-    return func.json_extract(corrections.c.usage, "$.calls")
 
 
 async def overview(
@@ -69,7 +47,7 @@ async def overview(
         select(
             bucket,
             func.count().label("corrections"),
-            func.coalesce(func.sum(_calls(dialect)), 0).label("teacher_calls"),
+            func.coalesce(func.sum(corrections.c.teacher_calls), 0).label("teacher_calls"),
             func.coalesce(func.sum(corrections.c.cost_usd), 0.0).label("cost_usd"),
             func.coalesce(func.sum(corrections.c.prompt_tokens + corrections.c.completion_tokens), 0).label(
                 "tokens"
@@ -91,23 +69,22 @@ async def overview(
     statuses = (
         select(corrections.c.status, func.count().label("n")).where(*window).group_by(corrections.c.status)
     )
-    params = {"since": low, "until": high}
-    window_params = (bindparam("since", type_=UTCDateTime()), bindparam("until", type_=UTCDateTime()))
+    c = corrections.c
+    verdict_sets = (
+        select(c.constraint_ids, c.failed_before, c.failed_after, func.count().label("n"))
+        .where(*window, c.failed_before.is_not(None))
+        .group_by(c.constraint_ids, c.failed_before, c.failed_after)
+    )
     try:
         async with store.engine.connect() as conn:
-            verdicts = [
-                text(_VERDICTS[dialect].format(column=column)).bindparams(*window_params)
-                for column in ("verdicts_before", "verdicts_after")
-            ]
-            before = (await conn.execute(verdicts[0], params)).all()
-            after = (await conn.execute(verdicts[1], params)).all()
+            sets = (await conn.execute(verdict_sets)).all()
             points = [dict(row) for row in (await conn.execute(timeline)).mappings()]
             bins = {int(row.bin): int(row.n) for row in (await conn.execute(edits)).all()}
             status_counts = {row.status: int(row.n) for row in (await conn.execute(statuses)).all()}
-    except (SQLAlchemyError, OSError, KeyError) as exc:
+    except (SQLAlchemyError, OSError) as exc:
         raise StoreError(f"overview query failed: {exc}") from exc
     return {
-        "pass_rate": _pass_rates(before, after),
+        "pass_rate": _pass_rates(sets),
         "timeline": points,
         "edit_words": [
             {"label": _bin_label(index), "count": bins.get(index, 0)} for index in range(len(EDIT_BINS) + 1)
@@ -116,13 +93,28 @@ async def overview(
     }
 
 
-def _pass_rates(before: Any, after: Any) -> list[dict[str, Any]]:
-    table: dict[str, dict[str, Any]] = {}
-    for label, rows in (("before", before), ("after", after)):
-        for constraint_id, total, passed in rows:
-            entry = table.setdefault(str(constraint_id), {"id": str(constraint_id), "total": int(total)})
-            entry[label] = round(int(passed or 0) / int(total), 4) if total else None
-    return sorted(table.values(), key=lambda e: (-e["total"], e["id"]))
+def _pass_rates(sets: Any) -> list[dict[str, Any]]:
+    """Per constraint id: how many checks, and the fraction passing before and after."""
+    totals: dict[str, list[int]] = {}  # id -> [checked, passed before, checked after, passed after]
+    for ids_text, failed_before, failed_after, count in sets:
+        before, after = set(failed_before.split()), set((failed_after or "").split())
+        for constraint_id in (ids_text or "").split():
+            entry = totals.setdefault(constraint_id, [0, 0, 0, 0])
+            entry[0] += count
+            entry[1] += count if constraint_id not in before else 0
+            if failed_after is not None:
+                entry[2] += count
+                entry[3] += count if constraint_id not in after else 0
+    rows = [
+        {
+            "id": constraint_id,
+            "total": checked,
+            "before": round(passed / checked, 4) if checked else None,
+            "after": round(passed_after / checked_after, 4) if checked_after else None,
+        }
+        for constraint_id, (checked, passed, checked_after, passed_after) in totals.items()
+    ]
+    return sorted(rows, key=lambda e: (-e["total"], e["id"]))
 
 
 def _bin_label(index: int) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, literal, or_, select, tuple_
+from sqlalchemy import ColumnElement, func, literal, or_, select, tuple_
 from sqlalchemy.exc import SQLAlchemyError
 
 from graph.errors import InputFormatError, StoreError
@@ -63,22 +63,26 @@ def _like(value: str) -> str:
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _prefix(column: Any, prefix: str) -> ColumnElement[bool]:
-    """``column`` starts with ``prefix``, as a range an index can serve (``;`` follows ``:``)."""
-    return and_(column >= prefix, column < prefix[:-1] + chr(ord(prefix[-1]) + 1))
+def _starts(column: Any, prefix: str) -> ColumnElement[bool]:
+    """``column`` starts with ``prefix``, tested row by row while walking the time index.
+
+    Deliberately not an index range: job rows are most of a store, and a range over the source
+    index would gather all of them and sort them by time before the first page (~250 ms at 100k);
+    walking the time index stops after one page of matches.
+    """
+    return func.substr(column, 1, len(prefix)) == prefix
 
 
 def source_clause(source: str) -> ColumnElement[bool]:
-    """api | job (bulk jobs and the bulk CLI) | collect | proxy, or one exact source such as job:<id>."""
+    """api | job (bulk jobs and the bulk CLI) | collect | proxy, or one exact source such as job:<id>.
+
+    Exact sources use the (source, created_at, seq) index: already in page order.
+    """
     col = corrections.c.source
-    if source == "api":
-        return col == "api"
+    if source in ("api", "collect", "proxy"):
+        return col == source
     if source == "job":
-        return or_(_prefix(col, "job:"), _prefix(col, "bulk:"))
-    if source == "collect":
-        return or_(col == "collect", _prefix(col, "collect:"))
-    if source == "proxy":
-        return or_(col == "proxy", _prefix(col, "proxy:"))
+        return or_(_starts(col, "job:"), _starts(col, "bulk:"))
     if ":" in source:
         return col == source
     kinds = ", ".join(SOURCE_KINDS)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from graph.result import CorrectionResult
+from graph.result import CorrectionResult, Verdict
 from graph.worddiff import changed_words, word_diff
 from service.store.pairs import Pair, build_pairs, task_hash
 
@@ -89,10 +89,18 @@ def correction_row(result: CorrectionResult, source: str, created_at: datetime) 
         "diff": diff,
         "edit_words": changed_words(diff),
         "constraint_ids": constraint_ids_text(spec.id for spec in result.constraints),
+        "teacher_calls": usage.calls,
+        "failed_before": _failed(result.verdicts_before),
+        "failed_after": _failed(result.verdicts_after),
         "conflicts": [conflict.model_dump(mode="json") for conflict in result.conflicts],
         "cycles": list(result.cycles),
         "teacher_calls_saved": result.teacher_calls_saved,
     }
+
+
+def _failed(verdicts: Sequence[Verdict]) -> str | None:
+    """The failing ids as ``constraint_ids`` spells them; None when nothing was checked."""
+    return constraint_ids_text(v.id for v in verdicts if not v.passed) if verdicts else None
 
 
 def constraint_ids_text(ids: Iterable[str]) -> str:
