@@ -209,12 +209,21 @@ function barChart(id, labels, series, { width = 620, height = 270, percent = fal
   return `<div class="legend">${legend}</div><svg id="${id}" viewBox="0 0 ${width} ${height}" width="100%" role="img">${ticks}${bars}</svg>`;
 }
 
-async function overviewView() {
-  const data = await api("/v1/overview");
+const WINDOWS = { all: null, "30d": 30 * 24, "7d": 7 * 24, "24h": 24 };
+
+async function overviewView(params) {
+  const range = WINDOWS[params.get("window")] === undefined ? "all" : params.get("window");
+  const query = new URLSearchParams();
+  if (WINDOWS[range]) {
+    query.set("since", new Date(Date.now() - WINDOWS[range] * 3600 * 1000).toISOString());
+    if (WINDOWS[range] <= 7 * 24) query.set("bucket", "hour");
+  }
+  const data = await api(`/v1/overview?${query}`);
+  const picker = Object.keys(WINDOWS).map((w) => `<a href="#/overview?window=${w}" class="${w === range ? "badge corrected" : "badge"}">${w === "all" ? "all time" : `last ${w}`}</a>`).join(" ");
   const rates = data.pass_rate.slice(0, 20);
   const line = data.timeline;
   const statuses = Object.entries(data.statuses).map(([s, n]) => `<span class="badge ${esc(s)}">${esc(s)} ${n}</span>`).join(" ");
-  view().innerHTML = `<div class="card"><h3>Corrections by status</h3>${statuses || '<span class="muted">none yet</span>'}</div>
+  view().innerHTML = `<div class="card" id="window">${picker}</div><div class="card"><h3>Corrections by status</h3>${statuses || '<span class="muted">none yet</span>'}</div>
     <div class="charts">
     <div class="card"><h3>Pass rate per constraint, before and after</h3>${barChart("chart-pass", rates.map((r) => r.id),
       [{ name: "before", color: "#d98b84", values: rates.map((r) => r.before || 0) }, { name: "after", color: "#4f9a67", values: rates.map((r) => r.after || 0) }], { percent: true })}</div>
@@ -260,11 +269,14 @@ async function route() {
   const section = path.split("/")[1];
   for (const link of document.querySelectorAll("[data-nav]")) link.classList.toggle("active", link.dataset.nav === (section === "c" ? "corrections" : section));
   view().innerHTML = '<p class="muted">loading…</p>';
+  const started = performance.now();
   try {
     if (section === "c") await detailView(decodeURIComponent(path.slice(3)));
-    else if (section === "overview") await overviewView();
+    else if (section === "overview") await overviewView(params);
     else if (section === "jobs") await jobsView();
     else await listView(params);
+    // Route to rendered view, data fetch included (read by bench/ui_latency.py).
+    performance.measure(`view:${section || "corrections"}`, { start: started, end: performance.now() });
   } catch (err) { showError(err); }
 }
 
