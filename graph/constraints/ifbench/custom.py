@@ -114,6 +114,7 @@ class ReverseNewline(Constraint[TaskParams]):
 
     id = "custom:reverse_newline"
     params_model = TaskParams
+    has_repair = True
 
     def describe(self) -> str:
         return "List the countries of Africa in reverse alphabetical order, each on a new line."
@@ -136,6 +137,13 @@ class ReverseNewline(Constraint[TaskParams]):
                     index,
                 )
         return self.result(True, "", len(folded))
+
+    def _repair(self, response: str) -> str | None:
+        """The listed lines (markers such as "1." dropped) sorted Z to A; a lead-in ending in ':' stays first."""
+        lines = [line.strip() for line in response.split("\n") if line.strip(STRIP)]
+        lead = [lines.pop(0)] if lines and lines[0].endswith(":") else []
+        items = [_LIST_MARKER.sub("", line) for line in lines]
+        return "\n".join(lead + sorted(items, key=lambda line: ascii_fold(line.strip(STRIP)), reverse=True))
 
 
 def _reversed_words(response: str) -> str:
@@ -277,8 +285,12 @@ class EuropeanCapitalsSort(Constraint[TaskParams]):
         return self.result(True, "", len(items))
 
     def _repair(self, response: str) -> str | None:
-        """Capitals listed one a line (or as bullets) joined with commas."""
-        return _comma_list(response)
+        """Capitals listed one a line (or as bullets) joined with commas; the 27 put in latitude order."""
+        listed = _comma_list(response) or response
+        items = [item.strip() for item in listed.split(",") if item.strip()]
+        if sorted(ascii_fold(item) for item in items) == sorted(_CAPITALS):
+            return ", ".join(sorted(items, key=lambda item: _CAPITALS.index(ascii_fold(item))))
+        return listed
 
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

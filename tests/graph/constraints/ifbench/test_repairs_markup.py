@@ -117,6 +117,16 @@ _CAPITALS = [
     "Ljubljana",
     "Zagreb",
 ]
+FIXES.append(("custom:european_capitals_sort", {}, ", ".join(_CAPITALS[::-1]), ", ".join(_CAPITALS)))
+_COUNTRIES = [f"Country {chr(65 + i // 26)}{chr(65 + i % 26)}" for i in range(51)] + ["Zimbabwe"]
+FIXES.append(
+    (
+        "custom:reverse_newline",
+        {},
+        "Here they are:\n" + "\n".join(f"{n}. {c}" for n, c in enumerate(_COUNTRIES, 1)),
+        "Here they are:\n" + "\n".join(sorted(_COUNTRIES, reverse=True)),
+    )
+)
 FIXES.append(
     (
         "custom:european_capitals_sort",
@@ -136,6 +146,7 @@ def words(constraint_id: str, kwargs: dict[str, Any], text: str) -> list[str] | 
         "format:no_bullets_bullets",
         "custom:date_format_list",
         "custom:european_capitals_sort",
+        "custom:reverse_newline",
     }:
         text = _MARKER.sub(" ", text).replace(kwargs.get("sep") or "\0", " ")
     if constraint_id == "format:thesis":
@@ -143,6 +154,8 @@ def words(constraint_id: str, kwargs: dict[str, Any], text: str) -> list[str] | 
     found = [w.lower() for w in _WORD.findall(text)]
     if constraint_id in {"custom:word_reverse", "custom:character_reverse"}:
         return Counter("".join(sorted(w)) for w in found)  # reordered, each word (or its letters) kept
+    if constraint_id in {"custom:reverse_newline", "custom:european_capitals_sort"}:
+        return Counter(found)  # sorted as the instruction dictates, no word added or lost
     if constraint_id == "format:no_whitespace":
         return ["".join(found)]
     return found
