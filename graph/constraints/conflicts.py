@@ -225,6 +225,18 @@ def conflict_between(a: Constraint[Any], b: Constraint[Any]) -> str | None:
     return rule(b.kwargs(), a.kwargs()) if rule is not None else None
 
 
+def conflicts_of_specs(specs: Sequence[Any]) -> list[dict[str, Any]]:
+    """Conflicts of specs (objects with ``id`` and ``kwargs``) as data; [] when one does not build."""
+    from graph.constraints.registry import build
+    from graph.errors import ConstraintError
+
+    try:
+        built = [build(spec.id, spec.kwargs) for spec in specs]
+    except ConstraintError:
+        return []
+    return [conflict.as_dict() for conflict in find_conflicts(built)]
+
+
 def find_conflicts(constraints: Sequence[Constraint[Any]]) -> list[Conflict]:
     """Every pair of the set that the table proves infeasible, in order."""
     found = []

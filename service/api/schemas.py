@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr
 
-from graph.result import ConstraintSpec, CorrectionResult
+from graph.result import ConflictInfo, ConstraintSpec, CorrectionResult
 from service.api.bodies import RequestBody
 
 Mode = Literal["strict", "loose"]
@@ -149,6 +149,9 @@ class VerifyResponse(BaseModel):
     mode: Mode
     constraints: list[ConstraintSpec]
     verdicts: list[VerdictOut]
+    conflicts: list[ConflictInfo] = Field(
+        default_factory=list, description="pairs of these constraints that no text can satisfy together"
+    )
 
 
 EXTRACT_EXAMPLE: dict[str, Any] = {
@@ -174,6 +177,9 @@ class ExtractedOut(BaseModel):
 class ExtractResponse(BaseModel):
     extractor: Extractor
     constraints: list[ExtractedOut]
+    conflicts: list[ConflictInfo] = Field(
+        default_factory=list, description="pairs of the extracted constraints that no text can satisfy together"
+    )
 
 
 class ConstraintInfo(BaseModel):

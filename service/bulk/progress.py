@@ -90,7 +90,7 @@ def summary_table(stats: RunStats, output: str) -> Table:
     table = Table(title=f"bulk correction -> {output}")
     table.add_column("outcome")
     table.add_column("rows", justify="right")
-    for status in ("unchanged", "corrected", "partial", "failed"):
+    for status in ("unchanged", "corrected", "partial", "failed", "infeasible"):
         table.add_row(status, str(stats.statuses[status]))
     table.add_row("errors (bad constraints)", str(stats.errors))
     table.add_row("errors (will retry on rerun)", str(stats.retryable))

@@ -72,7 +72,7 @@ class RunStats:
 
     @property
     def not_passed(self) -> int:
-        return self.statuses["partial"] + self.statuses["failed"]
+        return self.statuses["partial"] + self.statuses["failed"] + self.statuses["infeasible"]
 
     def add(self, outcome: Outcome) -> None:
         if outcome.result is not None:
@@ -107,6 +107,7 @@ class RunStats:
             "processed": self.processed,
             "passed": self.passed,
             "not_passed": self.not_passed,
+            "infeasible": self.statuses["infeasible"],
             "statuses": dict(self.statuses),
             "errors": self.errors,
             "retryable": self.retryable,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from graph.constraints.conflicts import conflicts_of_specs
+from graph.result import ConflictInfo
 from service.api.deadline import deadline
 from service.api.deps import ApiKeyDep, ResourcesDep, SettingsDep
 from service.api.errors import error_docs
@@ -26,4 +28,5 @@ async def extract_constraints(
     return ExtractResponse(
         extractor=extractor,
         constraints=[ExtractedOut(id=c.id, kwargs=c.kwargs, span=c.span, source=c.source) for c in found],
+        conflicts=[ConflictInfo.model_validate(c) for c in conflicts_of_specs(found)],
     )

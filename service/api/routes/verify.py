@@ -6,7 +6,8 @@ from fastapi import APIRouter, Response
 from starlette.concurrency import run_in_threadpool
 
 from graph.constraints import verify
-from graph.result import ConstraintSpec
+from graph.constraints.conflicts import find_conflicts
+from graph.result import ConflictInfo, ConstraintSpec
 from service.api.deadline import deadline
 from service.api.deps import ApiKeyDep, MetricsDep, SettingsDep
 from service.api.errors import InvalidRequestError, error_docs
@@ -54,5 +55,6 @@ async def verify_response(body: VerifyRequest, settings: SettingsDep, metrics: M
             VerdictOut(id=r.constraint_id, passed=r.passed, detail=r.detail, measured=r.measured)
             for r in results
         ],
+        conflicts=[ConflictInfo.model_validate(c.as_dict()) for c in find_conflicts(built)],
     )
     return Response(reply.model_dump_json(), media_type="application/json")
