@@ -30,7 +30,8 @@ from graph.teacher import TeacherConfig  # noqa: E402
 from service.bulk.engines import open_engine  # noqa: E402
 from service.bulk.loop import run as run_loop  # noqa: E402
 from service.bulk.readers import InputSource  # noqa: E402
-from service.bulk.runner import BulkRun, RunStats  # noqa: E402
+from service.bulk.runner import BulkRun  # noqa: E402
+from service.bulk.stats import RunStats  # noqa: E402
 from service.bulk.work import RecordWorker, WorkConfig  # noqa: E402
 from service.store.db import Store  # noqa: E402
 from tests.support.net import free_port  # noqa: E402

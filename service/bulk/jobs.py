@@ -26,8 +26,9 @@ from service.bulk.jobinput import JobInputError, check_input, check_path
 from service.bulk.jobrepo import JobRepo
 from service.bulk.ratelimit import LocalLimiter, RateLimit
 from service.bulk.readers import InputSource
-from service.bulk.runner import BulkRun, RunStats, select
+from service.bulk.runner import BulkRun, select
 from service.bulk.settings import BulkSettings
+from service.bulk.stats import RunStats
 from service.bulk.work import RecordWorker, WorkConfig
 
 logger = logging.getLogger(__name__)

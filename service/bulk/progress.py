@@ -10,7 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from rich.table import Table
 
 from service.bulk.dryrun import DryRunReport
-from service.bulk.runner import RunStats
+from service.bulk.stats import RunStats
 
 REFRESH_S = 0.25
 
