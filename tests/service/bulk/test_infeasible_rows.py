@@ -33,13 +33,18 @@ async def test_infeasible_rows_are_counted_stored_and_never_paired(tmp_path: Pat
     output = tmp_path / "out.jsonl"
     store = await Store.open(f"sqlite+aiosqlite:///{tmp_path / 'store.db'}")
     try:
-        stats = await BulkRun(RecordWorker(WorkConfig(namespace="inf")), output, store=store).run(iter(source))
+        stats = await BulkRun(RecordWorker(WorkConfig(namespace="inf")), output, store=store).run(
+            iter(source)
+        )
         assert stats.statuses["infeasible"] == 5 and stats.statuses["corrected"] == 5
         summary = stats.to_dict()
         assert summary["infeasible"] == 5 and summary["not_passed"] == 5 and summary["passed"] == 5
         console = Console(record=True, width=120)
         console.print(summary_table(stats, str(output)))
-        assert any(line.replace("│", " ").split() == ["infeasible", "5"] for line in console.export_text().splitlines())
+        assert any(
+            line.replace("│", " ").split() == ["infeasible", "5"]
+            for line in console.export_text().splitlines()
+        )
         assert stats.usage.calls == 0
         stored = [c.result async for c in store.iter_corrections()]
     finally:
@@ -47,7 +52,10 @@ async def test_infeasible_rows_are_counted_stored_and_never_paired(tmp_path: Pat
     infeasible_results = [r for r in stored if r.status == "infeasible"]
     assert len(infeasible_results) == 5
     for result in infeasible_results:
-        assert result.conflicts and result.conflicts[0].ids == ["combination:repeat_prompt", "punctuation:no_comma"]
+        assert result.conflicts and result.conflicts[0].ids == [
+            "combination:repeat_prompt",
+            "punctuation:no_comma",
+        ]
         assert build_pairs(result, "final") == [] and build_pairs(result, "steps") == []
     for result in stored:  # every pair's chosen side passes every constraint
         for pair in build_pairs(result, "steps"):
