@@ -15,7 +15,10 @@ from pathlib import Path
 
 import pytest
 
+from service.bulk.collect import CollectWorkers
 from service.bulk.queue import QueueItem
+from service.bulk.work import RecordWorker, WorkConfig
+from service.store import Store
 from tests.service.bulk.queue_backends import QUEUE_BACKENDS, QueueFactory, backend_url, open_queues
 from tests.service.store.conftest import postgres_url  # noqa: F401  (the session's database)
 
@@ -112,3 +115,37 @@ async def test_ids_are_never_reused_after_deletes(queues: QueueFactory) -> None:
         items: list[QueueItem] = await queue.claim("c", 10)
         for item in items:
             assert await queue.ack(item)  # the newest item is deleted: SQLite would hand its id out again
+
+
+async def test_an_item_whose_worker_keeps_dying_is_dead_lettered(
+    queues: QueueFactory, tmp_path: Path
+) -> None:
+    """Claimed ``max_attempts`` times without an ack (its worker died each time, so no exception
+    was ever seen): the next claim dead-letters it instead of running it again, forever."""
+    queue = await queues(lease_s=0.05, max_attempts=3)
+    poison = await queue.put({"instruction": "dies", "response": "every time"})
+    for _ in range(3):
+        [held] = await queue.claim("dying-worker", 1)
+        assert held.id == poison
+        await asyncio.sleep(0.08)  # the worker is gone; its lease runs out
+    store = await Store.open(f"sqlite+aiosqlite:///{tmp_path / 'store.db'}")
+    workers = CollectWorkers(queue, store, RecordWorker(WorkConfig(namespace="collect")), 1)
+    workers.start()
+    try:
+        async with asyncio.timeout(20):
+            while not await queue.dead(10):
+                await asyncio.sleep(0.05)
+    finally:
+        await workers.stop()
+        await store.close()
+    [dead] = await queue.dead(10)
+    assert dead.id == poison and dead.attempts == 4 and "claimed 4 times" in dead.reason
+    assert await store_count(tmp_path) == 0
+
+
+async def store_count(tmp_path: Path) -> int:
+    store = await Store.open(f"sqlite+aiosqlite:///{tmp_path / 'store.db'}")
+    try:
+        return await store.count()
+    finally:
+        await store.close()
