@@ -5,6 +5,7 @@ not the quality of its edits.
 """
 
 import importlib.util
+import os
 import signal
 import subprocess
 import sys
@@ -80,7 +81,10 @@ def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LlamaServ
         "smollm2",
     ]
     command += ["--host", "127.0.0.1", "--port", str(port), "--n_ctx", "2048", "--n_threads", "2"]
-    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+    # ggml's OpenMP threads spin while waiting; on a busy 2-core machine that turned a 4 s test into
+    # minutes. Passive waiting costs nothing measurable on an idle one.
+    env = {**os.environ, "OMP_WAIT_POLICY": "PASSIVE"}
+    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
     server = LlamaServer(f"http://127.0.0.1:{port}/v1", process, log_path)
     try:
         deadline = time.monotonic() + 120
