@@ -11,9 +11,11 @@ def register(subparsers: Any) -> None:
     # prefix_chars="+" hands every "--flag" to TRL's parser untouched (argparse would reject them here).
     parser = subparsers.add_parser(
         "train",
-        help="train on pairs: DPO with the SFT term (or --mode sft), LoRA, TRL flags or --config YAML",
-        description="All flags are TRL's (DPOConfig/SFTConfig, ModelConfig) plus --mode, --train_file, "
-        "--sft_weight, --mix_file, --mix_ratio, --merge_lora. `followfix train --help` lists them.",
+        help="train: DPO with the SFT term on pairs (or --mode sft, or --mode grpo with the verifier as "
+        "reward), LoRA, TRL flags or --config YAML",
+        description="All flags are TRL's (DPOConfig/SFTConfig/GRPOConfig, ModelConfig) plus --mode, "
+        "--train_file, --sft_weight, --mix_file, --mix_ratio, --merge_lora, --reward_aggregate, "
+        "--reward_scale, --strip_thinking, --family_rewards. `followfix train --help` lists them.",
         prefix_chars="+",
         add_help=False,
     )
