@@ -3,8 +3,9 @@
 The reply leaves first; the put into the queue (``CollectQueue.put``, the same durable queue as
 ``POST /v1/collect``) runs as its own task, so neither the queue's write nor a client that hangs up
 right after the last byte can lose an item that was handed over. The trade-off: an item is lost
-if the process dies in the milliseconds between the reply and the put; a full queue drops the item
-(counted, logged) rather than fail a reply the client already has.
+if the process dies in the milliseconds between the reply and the put; a full queue, or more puts
+in flight than ``max_in_flight``, drops the item (counted, logged) rather than fail a reply the
+client already has or let memory grow.
 """
 
 from __future__ import annotations
@@ -22,16 +23,27 @@ logger = logging.getLogger(__name__)
 class Collector:
     """Fire-and-forget puts, each tracked until done; ``drain`` waits for them at shutdown."""
 
-    def __init__(self, queue: CollectQueue) -> None:
+    def __init__(self, queue: CollectQueue, max_in_flight: int = 1000) -> None:
         self.queue = queue
+        self.max_in_flight = max_in_flight
         self.queued = 0
         self.dropped = 0
         self._pending: set[asyncio.Task[None]] = set()
 
-    def submit(self, payload: dict[str, Any]) -> None:
+    def submit(self, payload: dict[str, Any]) -> bool:
+        """Start the put; False (dropped, counted) when ``max_in_flight`` puts are already waiting:
+        a queue slower than the traffic must not grow this process's memory without bound."""
+        if len(self._pending) >= self.max_in_flight:
+            self.dropped += 1
+            if self.dropped % 100 == 1:
+                logger.warning(
+                    "front door: %d collect puts in flight, completion not collected", len(self._pending)
+                )
+            return False
         task = asyncio.get_running_loop().create_task(self._put(payload))
         self._pending.add(task)
         task.add_done_callback(self._pending.discard)
+        return True
 
     async def _put(self, payload: dict[str, Any]) -> None:
         try:

@@ -166,9 +166,13 @@ class FrontDoor:
                     "response": text,
                     "constraints": the_plan.specs,
                 }
-                self.collector.submit(payload)
-                count += 1
-        return {"status": "queued" if count else "skipped", "items": count}
+                count += self.collector.submit(payload)
+        if not count:
+            return {
+                "status": "skipped",
+                "reason": "nothing collectable (no text, too long, or too many in flight)",
+            }
+        return {"status": "queued", "items": count}
 
     async def _passthrough(
         self,
