@@ -9,6 +9,7 @@ from graph.constraints.ifbench import (  # noqa: F401  (imported for registratio
     count,
     custom,
     custom_csv,
+    custom_dates,
     formatting,
     layout,
     positions,

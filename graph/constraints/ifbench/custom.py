@@ -31,12 +31,10 @@ def ascii_fold(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
 
 
-def _comma_list(response: str, item: re.Pattern[str] | None = None) -> str | None:
+def _comma_list(response: str) -> str | None:
     """The items of a response listed one a line (bullets, numbers) joined by commas instead."""
     lines = [_LIST_MARKER.sub("", line).strip() for line in response.split("\n") if line.strip()]
     if len(lines) < 2 or any("," in line for line in lines):
-        return None
-    if item is not None and not all(item.fullmatch(line) for line in lines):
         return None
     return ", ".join(lines)
 
@@ -291,47 +289,3 @@ class EuropeanCapitalsSort(Constraint[TaskParams]):
         if sorted(ascii_fold(item) for item in items) == sorted(_CAPITALS):
             return ", ".join(sorted(items, key=lambda item: _CAPITALS.index(ascii_fold(item))))
         return listed
-
-
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_MONTH_DAYS = {1: 31, 3: 31, 5: 31, 7: 31, 8: 31, 10: 31, 12: 31, 4: 30, 6: 30, 9: 30, 11: 30, 2: 29}
-
-
-def _date_problem(date: str) -> str | None:
-    if not _DATE.match(date):
-        return "is not YYYY-MM-DD"
-    year, month, day = (int(part) for part in date.split("-"))
-    if not 1769 <= year <= 1821:
-        return "is outside Napoleon's life (1769-1821)"
-    if month > 12:
-        return "has a month above 12"
-    if day > _MONTH_DAYS.get(month, 99):
-        return f"has day {day}, past the end of month {month}"
-    return None
-
-
-@register
-class DateFormatList(Constraint[TaskParams]):
-    """Month 00 and day 00 pass, as officially (only upper bounds are checked)."""
-
-    id = "custom:date_format_list"
-    params_model = TaskParams
-    has_repair = True
-
-    def describe(self) -> str:
-        return (
-            "List the start dates of all the battles Napoleon fought separated by commas, use the "
-            "following date format: YYYY-MM-DD. Do not provide an explanation."
-        )
-
-    def _check(self, response: str) -> CheckResult:
-        dates = response.strip().split(",")
-        for index, date in enumerate(dates):
-            problem = _date_problem(date.strip())
-            if problem:
-                return self.result(False, f"item {index + 1} ({date.strip()[:30]!r}) {problem}", index)
-        return self.result(True, "", len(dates))
-
-    def _repair(self, response: str) -> str | None:
-        """Dates listed one a line (or as bullets) joined with commas."""
-        return _comma_list(response, re.compile(r"\d{4}-\d{2}-\d{2}"))

@@ -21,12 +21,13 @@ from tests.graph.constraints.conftest import read_jsonl
 
 REPAIRABLE = [cid for cid in OFFICIAL_IDS if cid in catalogue() and catalogue()[cid].has_repair]
 # ids whose instruction itself dictates other words or another order (the reason after each)
-# (their words are kept, only reordered: tests/graph/constraints/ifbench/test_repairs_markup.py)
+# (their words are kept, reordered or respelled: tests/graph/constraints/ifbench/test_repairs_markup.py)
 DICTATED: dict[str, str] = {
     "custom:word_reverse": "words in reverse order",
     "custom:character_reverse": "characters in reverse order",
     "custom:reverse_newline": "lines sorted Z to A",
     "custom:european_capitals_sort": "the 27 capitals in latitude order",
+    "custom:date_format_list": "dates respelled as YYYY-MM-DD",
 }
 _LETTERS = re.compile(r"[^\W\d_]")  # letters only: digits may be list numbering (markup)
 

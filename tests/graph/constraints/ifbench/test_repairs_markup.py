@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from graph.constraints import build
+from graph.constraints.ifbench.custom_dates import _SPELLINGS, _iso
 
 _WORD = re.compile(r"\w+")
 _MARKER = re.compile(r"(?m)^[ \t]*(?:[*\-+\u2022]|\d+[.)])[ \t]+")
@@ -62,6 +63,12 @@ FIXES: list[tuple[str, dict[str, Any], str, str]] = [
     ("custom:word_reverse", {}, "It is the bald eagle", "eagle bald the is It"),
     ("custom:character_reverse", {}, "The bald eagle", "elgae dlab ehT"),
     ("custom:date_format_list", {}, "- 1805-12-02\n- 1806-10-14", "1805-12-02, 1806-10-14"),
+    (
+        "custom:date_format_list",
+        {},
+        "December 2, 1805; 14th of Oct. 1806 and 1815/6/18",
+        "1805-12-02, 1806-10-14, 1815-06-18",
+    ),
     (
         "custom:csv_city",
         {},
@@ -154,6 +161,8 @@ def words(constraint_id: str, kwargs: dict[str, Any], text: str) -> list[str] | 
     found = [w.lower() for w in _WORD.findall(text)]
     if constraint_id in {"custom:word_reverse", "custom:character_reverse"}:
         return Counter("".join(sorted(w)) for w in found)  # reordered, each word (or its letters) kept
+    if constraint_id == "custom:date_format_list":
+        return [_iso(m) for m in _SPELLINGS.finditer(text)]  # the same dates, respelled
     if constraint_id in {"custom:reverse_newline", "custom:european_capitals_sort"}:
         return Counter(found)  # sorted as the instruction dictates, no word added or lost
     if constraint_id == "format:no_whitespace":
