@@ -55,7 +55,8 @@ async def set_decision(
     pair_hash: str, body: DecisionIn, resources: ResourcesDep, who: ReviewerDep
 ) -> PairOut:
     """Accept or reject one pair (``null`` clears); stored with who and when."""
-    pair = await decide(resources.store, pair_hash, body.decision, body.reviewer or who)
+    bad_hash = find_unstorable(pair_hash) is not None  # names no pair; never ask the database
+    pair = None if bad_hash else await decide(resources.store, pair_hash, body.decision, body.reviewer or who)
     if pair is None:
         raise NotFoundError(f"no pair {pair_hash}", field="pair_hash")
     return PairOut.model_validate(pair)
@@ -80,6 +81,8 @@ async def set_chosen(
     bad = find_unstorable(body.chosen, "chosen")
     if bad is not None:
         raise InvalidRequestError(f"{bad.path}: {bad.reason}", field="chosen")
+    if find_unstorable(pair_hash) is not None:
+        raise NotFoundError(f"no pair {pair_hash!r}", field="pair_hash")
     try:
         pair = await edit_chosen(resources.store, pair_hash, body.chosen, body.reviewer or who)
     except ChosenFailsError as exc:

@@ -14,8 +14,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from graph.errors import StoreError
+from graph.storable import find_unstorable
 from service.api.deps import ApiKeyDep, ResourcesDep
-from service.api.errors import NotFoundError, error_docs
+from service.api.errors import InvalidRequestError, NotFoundError, error_docs
 from service.api.routes.collect import BulkDep
 from service.api.routes.jobs import JobView, view
 from service.api.schemas import DiffSegment
@@ -110,6 +111,10 @@ async def corrections_page(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> CorrectionPage:
     """Corrections newest first, filtered, keyset-paged (a page costs the same at any depth)."""
+    texts = {"constraint": constraint, "source": source, "q": q, "cursor": cursor}
+    bad = find_unstorable({name: value for name, value in texts.items() if value})
+    if bad is not None:  # PostgreSQL refuses NUL in any query parameter: name it, as for bodies
+        raise InvalidRequestError(f"{bad.path}: {bad.reason}", field=bad.path)
     flt = CorrectionFilter(
         status=tuple(status or ()),
         constraint=constraint or None,
@@ -127,7 +132,8 @@ async def corrections_page(
 @router.get("/corrections/{correction_id}", responses=error_docs(401, 403, 404, 503))
 async def correction_detail(correction_id: str, resources: ResourcesDep) -> CorrectionDetail:
     """One correction: texts, word diff, verdicts before and after, trajectory, usage, its pairs."""
-    row = await get_correction(resources.store, correction_id)
+    # An id no store can hold (NUL, a lone surrogate) names no correction; never ask the database.
+    row = None if find_unstorable(correction_id) else await get_correction(resources.store, correction_id)
     if row is None:
         raise NotFoundError(f"no correction {correction_id}", field="correction_id")
     return CorrectionDetail.model_validate(row)

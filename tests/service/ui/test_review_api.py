@@ -71,6 +71,7 @@ def test_list_filters_and_pages(ui: UiServer):
         ({"status": "great"}, "status"),
         ({"limit": "0"}, "limit"),
         ({"since": "yesterday"}, "since"),
+        ({"q": "nul\x00here"}, "q"),
     ],
 )
 def test_bad_queries_are_422_naming_the_field(ui: UiServer, params: dict[str, str], field: str):
@@ -90,6 +91,7 @@ def test_auth_guards_the_data_not_the_page(ui: UiServer):
     assert script.status_code == 200 and script.headers["content-type"].startswith("text/javascript")
     assert httpx.get(f"{ui.url}/ui/assets/secret.py").status_code == 404
     assert ui.http.get("/v1/corrections/nope").status_code == 404
+    assert ui.http.get("/v1/corrections/nul%00id").status_code == 404
 
 
 def test_curation_is_stored_with_who_and_when_and_steers_exports(ui: UiServer):
