@@ -235,6 +235,7 @@ def main(argv: list[str] | None = None) -> int:
     for noisy in ("service", "httpx"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     asyncio.run(fill(f"sqlite+aiosqlite:///{args.store}", args.n))
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as workdir:
         process, url = start_server(args.store, Path(workdir))
         try:
@@ -254,6 +255,10 @@ def main(argv: list[str] | None = None) -> int:
     anchor = statistics.median(results["anchor GET /healthz"])
     logger.info(
         "\n%d corrections in %s; %d requests per case (browser: fewer)", args.n, args.store, args.requests
+    )
+    cpus = os.cpu_count() or 0
+    logger.info(
+        "1-minute load average %.1f before, %.1f after, %d CPUs", load_before, os.getloadavg()[0], cpus
     )
     logger.info("%-52s %9s %9s %9s %8s", "case", "p50 ms", "p95 ms", "max ms", "p95/anchor")
     for name, samples in results.items():
