@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib
 import json
 import os
 import statistics
@@ -34,17 +35,16 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from bench.service_load import (  # noqa: E402  (needs the repo root on sys.path)
-    RawClient,
-    Stats,
-    benchmarks_dir,
-    cpu_seconds,
-    percentile,
-    run_load,
-    start_server,
-    unique_tail,
+sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+# The load generator of bench/service_load.py, imported by name at run time: a static import
+# would name that file differently from how `mypy bench` names it (with or without bench/__init__).
+_load = importlib.import_module("service_load")
+RawClient, benchmarks_dir, cpu_seconds = _load.RawClient, _load.benchmarks_dir, _load.cpu_seconds
+percentile, run_load, start_server, unique_tail = (
+    _load.percentile,
+    _load.run_load,
+    _load.start_server,
+    _load.unique_tail,
 )
 
 TEMPLATE = "<|im_start|>user\n{}<|im_end|>\n<|im_start|>assistant\n"
@@ -134,7 +134,6 @@ def over_http(url: str, pid: int, rows: list[Row], batch: int, args: argparse.Na
     parts = urlsplit(url)
     host, port = parts.hostname or "127.0.0.1", parts.port or 80
     before = cpu_seconds(pid)
-    stats: Stats
     stats, elapsed = asyncio.run(
         run_load(
             lambda: RawClient(host, port),
