@@ -31,7 +31,18 @@ def _bucket(dialect: str, hourly: bool) -> Any:
     if dialect == "postgresql":
         unit = "hour" if hourly else "day"
         return func.to_char(func.date_trunc(unit, created), 'YYYY-MM-DD"T"HH24:00')
-    return func.strftime("%Y-%m-%dT%H:00" if hourly else "%Y-%m-%dT00:00", created)
+    # SQLite keeps SQLAlchemy's "YYYY-MM-DD HH:MM:SS.ffffff" text: a prefix is the bucket, and
+    # cutting one is ~3x cheaper than strftime (formatted as PostgreSQL's in _bucket_label).
+    return func.substr(created, 1, 13 if hourly else 10)
+
+
+def _bucket_label(value: str) -> str:
+    """``YYYY-MM-DDTHH:00`` whatever the backend gave (a SQLite prefix or PostgreSQL's text)."""
+    if len(value) == 10:
+        return f"{value}T00:00"
+    if len(value) == 13:
+        return f"{value[:10]}T{value[11:]}:00"
+    return value
 
 
 async def overview(
@@ -78,7 +89,10 @@ async def overview(
     try:
         async with store.engine.connect() as conn:
             sets = (await conn.execute(verdict_sets)).all()
-            points = [dict(row) for row in (await conn.execute(timeline)).mappings()]
+            points = [
+                {**row, "bucket": _bucket_label(row["bucket"])}
+                for row in (await conn.execute(timeline)).mappings()
+            ]
             bins = {int(row.bin): int(row.n) for row in (await conn.execute(edits)).all()}
             status_counts = {row.status: int(row.n) for row in (await conn.execute(statuses)).all()}
     except (SQLAlchemyError, OSError) as exc:
