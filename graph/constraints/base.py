@@ -71,6 +71,7 @@ class Constraint(ABC, Generic[P]):
     params_model: ClassVar[type[BaseModel]] = NoParams
     example: ClassVar[dict[str, Any]] = {}  # valid kwargs, for catalogues and docs
     has_repair: ClassVar[bool] = False
+    _spec: dict[str, Any] | None = None  # set by spec() on the instance
 
     def __init__(self, params: P) -> None:
         self.params = params
@@ -97,6 +98,13 @@ class Constraint(ABC, Generic[P]):
     def kwargs_schema(cls) -> dict[str, Any]:
         """JSON Schema of the kwargs, with the bounds every kwarg gets (``graph.constraints.bounds``)."""
         return bounded_schema(cls.params_model)
+
+    def spec(self) -> dict[str, Any]:
+        """``{"id", "kwargs"}``, built once per instance (a constraint never changes): read only."""
+        spec = self._spec
+        if spec is None:
+            spec = self._spec = {"id": self.id, "kwargs": self.kwargs()}
+        return spec
 
     def kwargs(self) -> dict[str, Any]:
         """The parameters back as IFEval kwargs."""

@@ -176,11 +176,19 @@ def api_field(path: str) -> str:
     return field_from_loc(parts)
 
 
+# The part of the request an engine error is about when it names none itself.
+_DEFAULT_FIELD = {
+    "extraction_failed": "instruction",
+    "invalid_input": "body",
+    "invalid_constraint": "constraints",
+}
+
+
 async def _followfix_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, FollowfixError)
     status, code = status_for(exc)
     message = getattr(exc, "message", None) or str(exc) or code
-    field = getattr(exc, "field", None)
+    field = getattr(exc, "field", None) or _DEFAULT_FIELD.get(code)
     headers = dict(getattr(exc, "headers", {}) or {})
     if status == 503:
         settings = getattr(request.app.state, "settings", None)

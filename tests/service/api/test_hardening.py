@@ -328,3 +328,52 @@ def test_unstorable_text_is_caught_across_chunks_and_in_raw_bytes(client: httpx.
         json={"response": "caf\u00e9 \U0001f375", "constraints": [{"id": "punctuation:no_comma"}]},
     )
     assert fine.status_code == 200, fine.text
+
+
+LONG = "x" * 60_000  # over the open server's 50,000-character response limit
+NUMBER_WORDS = {"id": "length_constraints:number_words", "kwargs": {"relation": "at least", "num_words": 3}}
+FOUR_XX: list[tuple[str, str, dict[str, Any]]] = [
+    ("POST", "/v1/verify", {"content": b"{", "headers": J}),
+    ("POST", "/v1/verify", {"content": b"[" * 50_000, "headers": J}),
+    ("POST", "/v1/verify", {"content": b'{"response": "\xff"}', "headers": J}),
+    ("POST", "/v1/verify", {"json": {}}),
+    ("POST", "/v1/verify", {"json": {"response": 5}}),
+    ("POST", "/v1/verify", {"json": {"response": "x", "surprise": 1}}),
+    ("POST", "/v1/verify", {"json": {"response": "x"}}),
+    ("POST", "/v1/verify", {"json": {"response": "x", "constraints": [{"id": "nope:nothing"}]}}),
+    ("POST", "/v1/verify", {"json": {"response": "x", "constraints": [{"id": NUMBER_WORDS["id"]}]}}),
+    ("POST", "/v1/verify", {"json": {"response": LONG, "constraints": [NUMBER_WORDS]}}),
+    ("POST", "/v1/verify", {"json": {"response": "x", "constraints": [NUMBER_WORDS] * 40}}),
+    ("POST", "/v1/verify", {"content": b'{"response": "\\u0000"}', "headers": J}),
+    ("POST", "/v1/correct", {"json": {"instruction": " ", "response": "x"}}),
+    ("POST", "/v1/correct", {"json": {"instruction": "i", "response": "x", "options": {"max_rounds": 99}}}),
+    (
+        "POST",
+        "/v1/correct",
+        {"json": {"instruction": "i", "response": "x", "options": {"strategy": "teacher"}}},
+    ),
+    ("POST", "/v1/extract", {"json": {"instruction": "i", "extractor": "llm"}}),
+    ("POST", "/v1/collect", {"json": {"instruction": "i"}}),
+    ("POST", "/v1/jobs", {"content": b"x", "headers": {"content-type": "image/png"}}),
+    ("POST", "/v1/jobs", {"json": {"input_path": "in.jsonl"}}),
+    (
+        "POST",
+        "/v1/jobs?max_rounds=abc",
+        {"content": b"{}\n", "headers": {"content-type": "application/x-ndjson"}},
+    ),
+    ("GET", "/v1/jobs/no-such-job", {}),
+    ("DELETE", "/v1/jobs/no-such-job", {}),
+    ("GET", "/v1/pairs?format=csv", {}),
+    ("POST", "/v1/verify", {"content": b'{"response": "' + b"x" * 1_100_000 + b'"}', "headers": J}),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "options"), FOUR_XX)
+def test_every_4xx_names_the_field(
+    client: httpx.Client, method: str, path: str, options: dict[str, Any]
+) -> None:
+    reply = client.request(method, path, **options)
+    assert 400 <= reply.status_code < 500, reply.text
+    error = reply.json()["error"]
+    assert error["code"] and error["message"]
+    assert error.get("field"), (reply.status_code, error)
