@@ -32,7 +32,11 @@ def training_rows(train_args: TrainArguments, seed: int = 0) -> list[dict[str, A
     """The training rows, with general chat data mixed in (as self-pairs in DPO mode)."""
     assert train_args.train_file is not None
     rows = _rows(train_args, train_args.train_file)
-    if train_args.mix_file and train_args.mix_ratio > 0 and train_args.mode != "grpo":
+    if train_args.mix_file and train_args.mode == "grpo":
+        log.warning(
+            "--mix_file is ignored with --mode grpo: general chat rows carry no constraints to reward"
+        )
+    elif train_args.mix_file and train_args.mix_ratio > 0:
         general: list[dict[str, Any]] = list(load_sft(train_args.mix_file))
         if train_args.mode == "dpo":
             general = list(sft_as_self_pairs(general))

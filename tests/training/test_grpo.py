@@ -153,3 +153,17 @@ def test_rloo_trainer_takes_the_same_reward(tiny_model_dir: Path, tmp_path: Path
     ]
     logged: Any = trainer._logs["rewards"]
     assert list(logged["followfix_all"]) == expected and len(expected) == 4
+
+
+def test_use_vllm_without_vllm_says_so() -> None:
+    import importlib.util
+    from types import SimpleNamespace
+
+    from training.grpo import check_vllm
+
+    check_vllm(SimpleNamespace(use_vllm=False))
+    if importlib.util.find_spec("vllm") is None:
+        with pytest.raises(FollowfixError, match="needs vllm installed"):
+            check_vllm(SimpleNamespace(use_vllm=True, vllm_mode="colocate"))
+    else:  # pragma: no cover - GPU environments
+        check_vllm(SimpleNamespace(use_vllm=True, vllm_mode="server"))
