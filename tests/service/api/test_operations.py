@@ -33,7 +33,11 @@ def test_healthz_and_readyz(client: httpx.Client) -> None:
     assert ready.status_code == 200
     assert ready.json() == {
         "status": "ready",
-        "checks": {"store": "ok", "teacher": "none configured (rules strategy)"},
+        "checks": {
+            "store": "ok",
+            "teacher": "none configured (rules strategy)",
+            "collectors": "ok (4 workers)",
+        },
     }
 
 
