@@ -284,8 +284,11 @@ class SomeBulletPoints(Constraint[NoParams]):
                 in_sentences = bool(found)  # the official loop keeps this list as its flag
                 sentences += len(found)
             else:
+                where = "after the '*' bullets" if bullets else "after a blank line"
                 return self.result(
-                    False, f"line {number} is neither a '*' bullet nor a sentence line", bullets
+                    False,
+                    f"line {number} ({line.strip()[:30]!r}) comes {where}, where only '*' lines may come",
+                    bullets,
                 )
         if bullets >= 2:
             return self.result(True, "", bullets)
