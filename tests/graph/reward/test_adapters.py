@@ -143,3 +143,24 @@ def test_verl_keys_are_constant_over_mixed_rows() -> None:
     assert [bool(r["error"]) for r in results] == [False, False, True, True, False, True, False]
     assert {type(r[k]) for r in results for k in KEYS} == {float, int, str}
     assert results[0]["score"] == score(PLAIN, NO_COMMA).reward
+
+
+@pytest.mark.parametrize(("filename", "name"), [("openrlhf.py", "reward_func"), ("verl.py", "compute_score")])
+def test_reward_files_load_by_path_as_the_frameworks_load_them(filename: str, name: str) -> None:
+    """OpenRLHF and verl import the file by path (``spec_from_file_location``), not by package."""
+    import importlib.util
+    from pathlib import Path
+
+    import graph.reward
+
+    path = Path(graph.reward.__file__).parent / filename
+    spec = importlib.util.spec_from_file_location("custom_module", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    func = getattr(module, name)
+    if name == "reward_func":
+        out = func([PLAIN + "</s>"], [""], [json.dumps(NO_COMMA)])
+        assert out["rewards"].tolist() == [1.0]
+    else:
+        assert func("followfix/ifeval", PLAIN, json.dumps(NO_COMMA))["score"] == 1.0
