@@ -249,11 +249,18 @@ async def run(args: argparse.Namespace) -> None:
         try:
             urls = {"direct": upstream_url + "/chat/completions"}
             urls |= {path: door_url + "/chat/completions" for path in ("verify", "collect")}
+            load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
             print(
-                f"upstream latency {args.latency * 1e3:.0f} ms, {args.requests} requests per path, round-robin"
+                f"upstream latency {args.latency * 1e3:.0f} ms, {args.requests} requests per path, round-robin;"
+                f" {os.cpu_count()} cores, load average {load} at start"
             )
             report_latency("non-streaming, whole reply", await latencies(urls, args.requests, False))
             report_latency("streaming, time to first token", await latencies(urls, args.requests, True))
+            door_pid = processes[1].pid
+            cpu = {path: await door_cpu_ms(urls[path], path, door_pid, args.requests) for path in PATHS[1:]}
+            print("followfix CPU per request: " + ", ".join(f"{p} {ms:.2f} ms" for p, ms in cpu.items()))
+            if not args.seconds:
+                return
             rates = {
                 path: await throughput(urls[path], path, args.concurrency, args.seconds) for path in PATHS
             }
@@ -270,7 +277,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--latency", type=float, default=0.0, help="upstream latency in seconds")
     parser.add_argument("--requests", type=int, default=300, help="sequential requests per path and kind")
     parser.add_argument("--concurrency", type=int, default=64)
-    parser.add_argument("--seconds", type=float, default=10.0, help="throughput run per path")
+    parser.add_argument("--seconds", type=float, default=10.0, help="throughput run per path (0: skip)")
     parser.add_argument("--serve-upstream", type=int, metavar="PORT", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.serve_upstream:

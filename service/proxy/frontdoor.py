@@ -26,7 +26,7 @@ from service.proxy.collector import Collector
 from service.proxy.correcting import as_chunks, check_options, correct_completion
 from service.proxy.request import BadChatRequest, ProxyOptions, split_request
 from service.proxy.sse import DONE, EventStreamResponse, StreamAccumulator, event, is_done
-from service.proxy.upstream import Upstream, UpstreamError, openai_error
+from service.proxy.upstream import UpstreamClient, UpstreamError, open_upstream, openai_error
 from service.proxy.verdicts import Plan, check, given_constraints, headers_for, plan
 from service.settings import Settings
 
@@ -49,7 +49,7 @@ def bad_request(exc: BadChatRequest) -> JSONResponse:
 class FrontDoor:
     settings: Settings
     resources: Resources
-    upstream: Upstream | None
+    upstream: UpstreamClient | None
     collector: Collector | None
     extractor: Teacher | None
     owns_extractor: bool = False
@@ -70,7 +70,7 @@ class FrontDoor:
             )
             extractor, owned = make_teacher(config), True
         collector = Collector(queue) if queue is not None else None
-        return cls(settings, resources, Upstream.from_settings(settings), collector, extractor, owned)
+        return cls(settings, resources, open_upstream(settings), collector, extractor, owned)
 
     async def aclose(self) -> None:
         if self._tasks:
@@ -82,7 +82,7 @@ class FrontDoor:
         if self.owns_extractor and self.extractor is not None:
             await self.extractor.aclose()
 
-    def _upstream(self) -> Upstream:
+    def _upstream(self) -> UpstreamClient:
         if self.upstream is None:
             message = "no upstream model configured on this server (set FOLLOWFIX_UPSTREAM_BASE_URL)"
             raise UpstreamError(503, openai_error(503, message, "upstream_unavailable", "no_upstream"))
@@ -176,7 +176,7 @@ class FrontDoor:
 
     async def _passthrough(
         self,
-        upstream: Upstream,
+        upstream: UpstreamClient,
         body: dict[str, Any],
         options: ProxyOptions,
         mode: str,
@@ -217,7 +217,7 @@ class FrontDoor:
         return EventStreamResponse(relay(), headers={"X-Followfix-Mode": mode})
 
     async def _buffered_stream(
-        self, upstream: Upstream, body: dict[str, Any], options: ProxyOptions, planning: PlanHandle
+        self, upstream: UpstreamClient, body: dict[str, Any], options: ProxyOptions, planning: PlanHandle
     ) -> Response:
         """Correct mode with ``stream: true``: complete, correct, then send the result as chunks."""
         whole = {k: v for k, v in body.items() if k not in ("stream", "stream_options")}

@@ -21,6 +21,9 @@ class ProxySettings(BaseSettings):
     )
     # Sent upstream instead of the caller's followfix key, which never leaves this server.
     upstream_api_key: SecretStr | None = None
+    upstream_client: Literal["http", "litellm"] = Field(
+        default="http", description="http: any OpenAI-compatible endpoint; litellm: any LiteLLM provider"
+    )
     upstream_timeout_s: float = Field(default=120.0, gt=0, description="per attempt; streams: until headers")
     upstream_stream_idle_s: float = Field(
         default=60.0, gt=0, description="longest wait between stream chunks"

@@ -12,8 +12,8 @@ import asyncio
 import json
 import logging
 from collections.abc import AsyncIterator, Mapping
-from contextlib import asynccontextmanager
-from typing import Any
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Any, Protocol
 
 import aiohttp
 
@@ -62,8 +62,38 @@ def _as_upstream_error(exc: BaseException, attempts: int) -> UpstreamError:
     return UpstreamError(502, openai_error(502, message, "upstream_unavailable", "upstream_unavailable"))
 
 
+class UpstreamClient(Protocol):
+    """What the front door needs of an upstream: the ``http`` client below, or LiteLLM's."""
+
+    async def complete(self, body: Mapping[str, Any]) -> dict[str, Any]: ...
+
+    async def models(self) -> dict[str, Any]: ...
+
+    def stream(self, body: Mapping[str, Any]) -> AbstractAsyncContextManager[AsyncIterator[bytes]]: ...
+
+    async def aclose(self) -> None: ...
+
+
+def open_upstream(settings: ProxySettings) -> UpstreamClient | None:
+    """The configured upstream, or None when there is none (the routes then answer 503)."""
+    key = settings.upstream_api_key.get_secret_value() if settings.upstream_api_key else None
+    policy = RetryPolicy(
+        timeout_s=settings.upstream_timeout_s,
+        max_retries=settings.upstream_max_retries,
+        backoff_initial_s=settings.upstream_backoff_initial_s,
+        backoff_max_s=settings.upstream_backoff_max_s,
+    )
+    if settings.upstream_client == "litellm":
+        from service.proxy.upstream_litellm import LiteLLMUpstream
+
+        return LiteLLMUpstream(settings.upstream_base_url, key, policy, settings.upstream_stream_idle_s)
+    if not settings.upstream_base_url:
+        return None
+    return Upstream(settings.upstream_base_url, key, policy, settings.upstream_stream_idle_s)
+
+
 class Upstream:
-    """The served model: chat completions (whole or streamed) and its model list."""
+    """The served model over HTTP: chat completions (whole or streamed) and its model list."""
 
     def __init__(
         self, base_url: str, api_key: str | None, policy: RetryPolicy, idle_timeout_s: float
@@ -71,19 +101,6 @@ class Upstream:
         self.endpoint = Endpoint(base_url, api_key)
         self.policy = policy
         self.idle_timeout_s = idle_timeout_s
-
-    @classmethod
-    def from_settings(cls, settings: ProxySettings) -> Upstream | None:
-        if not settings.upstream_base_url:
-            return None
-        key = settings.upstream_api_key.get_secret_value() if settings.upstream_api_key else None
-        policy = RetryPolicy(
-            timeout_s=settings.upstream_timeout_s,
-            max_retries=settings.upstream_max_retries,
-            backoff_initial_s=settings.upstream_backoff_initial_s,
-            backoff_max_s=settings.upstream_backoff_max_s,
-        )
-        return cls(settings.upstream_base_url, key, policy, settings.upstream_stream_idle_s)
 
     async def aclose(self) -> None:
         await self.endpoint.aclose()
