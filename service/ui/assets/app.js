@@ -182,7 +182,9 @@ function wirePair(card, constraints, id) {
       await detailView(id);
     } catch (err) {
       const failed = (err.data && err.data.error && err.data.error.failed) || [];
-      $(".save-error", card).textContent = `Not saved: ${err.message}` + failed.map((f) => `\n${f.id}: ${f.detail}`).join("");
+      $(".save-error", card).textContent = failed.length
+        ? `Not saved: the text fails ${failed.map((f) => `${f.id} (${f.detail})`).join(", ")}`
+        : `Not saved: ${err.message}`;
     }
   };
 }
