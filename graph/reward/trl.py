@@ -59,6 +59,8 @@ class VerifierReward:
     ) -> None:
         if aggregate not in AGGREGATES:
             raise ConstraintParamError(f"aggregate must be one of {', '.join(AGGREGATES)}", field="aggregate")
+        if not scale > 0:
+            raise ConstraintParamError(f"scale must be > 0, got {scale!r}", field="scale")
         self.aggregate: Aggregate = aggregate
         self.mode: ScoreMode = mode
         self.scale = scale

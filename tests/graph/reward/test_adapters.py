@@ -90,6 +90,15 @@ def test_trl_reward_pickles_and_has_a_name() -> None:
     assert trl_call(clone, [PLAIN], ground_truth=[NO_COMMA])[0] == [1.0]
 
 
+def test_trl_reward_options_are_checked() -> None:
+    from graph.errors import ConstraintParamError
+
+    with pytest.raises(ConstraintParamError, match="aggregate"):
+        VerifierReward(aggregate="mean")  # type: ignore[arg-type]
+    with pytest.raises(ConstraintParamError, match="scale"):
+        VerifierReward(scale=-1.0)
+
+
 def test_family_rewards() -> None:
     rewards = family_rewards(["punctuation", "length_constraints"])
     assert [r.__name__ for r in rewards] == ["followfix_punctuation", "followfix_length_constraints"]
