@@ -50,7 +50,7 @@ def failing_rows(path: Path) -> list[dict[str, Any]]:
 async def run(args: argparse.Namespace) -> None:
     from graph.context import RunContext
     from graph.editdistance import normalized_edit_distance
-    from graph.errors import TeacherError
+    from graph.errors import PatternBudgetError, TeacherError
     from graph.run import correct_record
     from graph.teacher import TeacherConfig, make_teacher
 
@@ -75,6 +75,9 @@ async def run(args: argparse.Namespace) -> None:
                 return await correct_record(row, context=context, teacher=teacher)
             except TeacherError as exc:  # the row stays uncorrected and counts as failing
                 print(f"teacher error, row left as it was: {exc}")
+                return None
+            except PatternBudgetError as exc:  # a regex over its time budget (a loaded machine)
+                print(f"pattern budget exceeded, row left as it was: {exc}")
                 return None
 
     started = time.perf_counter()

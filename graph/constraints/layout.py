@@ -17,8 +17,9 @@ _STAR_DIVIDER = re.compile(r"\s?\*\*\*\s?")
 _MARKS = ".?!"
 _CLOSERS = "\"')]}\u2019\u201d*"
 _SPOT_START = re.compile(r"(?<!\w)[^\W\d_]")  # a highlight starts at a letter (never a list number)
-_CLAUSE = re.compile(r"[,;:\u2014]\s+")
+_CLAUSE = re.compile(r"[,;:\u2014]\s+|\n\s*")
 _BULLET_MARKER = re.compile(r"^\s*[*-]\s+")
+_LIST_START = re.compile(r"[ \t\"'*#>+-]*\d+")  # a line that is only a list number so far
 
 
 def star_paragraphs(response: str, count: int) -> str | None:
@@ -108,16 +109,21 @@ def highlight(response: str, missing: int) -> str | None:
     return "".join(pieces)
 
 
-def _terminal_mark(text: str, start: int, end: int) -> int | None:
-    """Index of the sentence's final ``.``/``?``/``!`` (closing quotes may follow), not an ellipsis."""
+def _terminal_mark(text: str, start: int, end: int) -> tuple[int, str] | None:
+    """The sentence's final ``.``/``?``/``!`` (closing quotes may follow; not an ellipsis) and what
+    joins it to the next: ``;``, or ``)`` for a list number ("1." -> "1)", still list markup)."""
     index = end - 1
     while index > start and text[index] in _CLOSERS:
         index -= 1
-    if index <= start or text[index] not in _MARKS or text[index - 1] in _MARKS:
+    if index < start or text[index] not in _MARKS or (index > start and text[index - 1] in _MARKS):
         return None
-    token = text[start:index].rsplit(maxsplit=1)[-1] if text[start:index].strip() else ""
-    # "P.S.", "e.g.": an abbreviation; "1.": a list number. Neither ends a sentence worth joining.
-    return None if "." in token or token.isdigit() else index
+    before = text[start:index]
+    token = before.rsplit(maxsplit=1)[-1] if before.strip() else ""
+    line = text[text.rfind("\n", 0, index) + 1 : index]
+    if token.isdigit() and text[index] == "." and _LIST_START.fullmatch(line):
+        return index, ")"
+    # "P.S.", "e.g.": an abbreviation, not the end of a sentence worth joining.
+    return None if "." in token or not token else (index, ";")
 
 
 def fewer_sentences(response: str, limit: int) -> str | None:
@@ -137,6 +143,6 @@ def fewer_sentences(response: str, limit: int) -> str | None:
                 joins.append((("\n" in text[e1:s2]), e2 - s1, mark))
         if not joins:
             return None
-        marks = {mark for *_, mark in sorted(joins)[:excess]}
-        text = "".join(";" if i in marks else char for i, char in enumerate(text))
+        marks = dict(mark for *_, mark in sorted(joins)[:excess])
+        text = "".join(marks.get(i, char) for i, char in enumerate(text))
     return text if len(sentence_spans(text)) < limit else None
