@@ -67,6 +67,7 @@ def verify_reply(body: Mapping[str, Any], *, strip_think: bool = True) -> tuple[
         "reward": result.reward,
         "follow_all_instructions": result.passed_all,
         "follow_instruction_list": follow,
-        "error": result.error,
     }
+    if result.error is not None:  # only then: NeMo Gym's response models know the three fields above
+        reply["error"] = result.error
     return reply, result

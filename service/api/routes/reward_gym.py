@@ -2,7 +2,7 @@
 
 Point a NeMo Gym config's resource server at ``http://host/v1/reward/nemo-gym``: it posts to
 ``/verify``. The reply echoes the request plus ``reward``, ``follow_all_instructions`` and
-``follow_instruction_list`` (and ``error``: why a sample scored 0 without being checked).
+``follow_instruction_list`` (and ``error``, only when a sample scored 0 without being checked).
 """
 
 from __future__ import annotations

@@ -141,6 +141,7 @@ def test_nemo_gym_verify(client: httpx.Client) -> None:
         [True, True],
     )
     assert data["id"] == 8654 and data["response"] == body["response"] and data["prompt"] == body["prompt"]
+    assert "error" not in data
     failing = _gym_request("hello, you", instruction_id_list=ids, kwargs=kwargs)
     data = client.post("/v1/reward/nemo-gym/verify", json=failing).json()
     assert (data["reward"], data["follow_instruction_list"]) == (0.0, [False, False])
