@@ -7,7 +7,13 @@ sends the same request straight to the upstream and through followfix in ``verif
 ``collect`` mode, round-robin so that machine noise hits every path alike. Figures:
 
 - added latency: p50 / p99 of (path - direct), non-streaming total and streaming time to first token;
-- throughput: requests/s with ``--concurrency`` clients for ``--seconds`` per path, and the ratio to direct.
+- throughput: requests/s with ``--concurrency`` clients for ``--seconds`` per path, and the ratio to direct;
+- followfix's CPU per request (its process), which a loaded machine distorts less than latency.
+
+By default the front door runs no collect workers (``--collect-workers 0``): corrections run in
+another process on the same queue, so what is measured is the front door itself (the queue put
+included). ``--collect-workers 4`` measures the single-process setup, corrections competing with
+the front door for its event loop.
 
     .venv/bin/python bench/proxy_latency.py --latency 0 --requests 400
     .venv/bin/python bench/proxy_latency.py --latency 0.2 --requests 100
@@ -104,7 +110,7 @@ def wait_http(url: str, process: subprocess.Popen[bytes], timeout_s: float = 90)
     raise SystemExit(f"{url} did not come up")
 
 
-def start(latency_s: float, store_dir: str) -> tuple[list[subprocess.Popen[bytes]], str, str]:
+def start(latency_s: float, store_dir: str, workers: int) -> tuple[list[subprocess.Popen[bytes]], str, str]:
     from tests.support.net import free_port
 
     up_port, door_port = free_port(), free_port()
@@ -118,6 +124,7 @@ def start(latency_s: float, store_dir: str) -> tuple[list[subprocess.Popen[bytes
         "FOLLOWFIX_API_KEYS": "",
         "FOLLOWFIX_UPSTREAM_BASE_URL": upstream_url,
         "FOLLOWFIX_COLLECT_MAX_PENDING": "10000000",
+        "FOLLOWFIX_COLLECT_WORKERS": str(workers),
     }
     command = [sys.executable, "-m", "service.cli", "serve", "--port", str(door_port)]
     command += ["--store-url", f"sqlite:///{store_dir}/bench.db", "--log-level", "warning"]
@@ -245,14 +252,15 @@ def report_latency(kind: str, seen: dict[str, list[float]]) -> None:
 
 async def run(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory() as store_dir:
-        processes, upstream_url, door_url = start(args.latency, store_dir)
+        processes, upstream_url, door_url = start(args.latency, store_dir, args.collect_workers)
         try:
             urls = {"direct": upstream_url + "/chat/completions"}
             urls |= {path: door_url + "/chat/completions" for path in ("verify", "collect")}
             load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
             print(
                 f"upstream latency {args.latency * 1e3:.0f} ms, {args.requests} requests per path, round-robin;"
-                f" {os.cpu_count()} cores, load average {load} at start"
+                f" {os.cpu_count()} cores, load average {load} at start;"
+                f" {args.collect_workers} collect workers in the front door's process"
             )
             report_latency("non-streaming, whole reply", await latencies(urls, args.requests, False))
             report_latency("streaming, time to first token", await latencies(urls, args.requests, True))
@@ -278,6 +286,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=300, help="sequential requests per path and kind")
     parser.add_argument("--concurrency", type=int, default=64)
     parser.add_argument("--seconds", type=float, default=10.0, help="throughput run per path (0: skip)")
+    parser.add_argument(
+        "--collect-workers",
+        type=int,
+        default=0,
+        help="collect workers inside the front door (default 0: they run in another process)",
+    )
     parser.add_argument("--serve-upstream", type=int, metavar="PORT", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.serve_upstream:
