@@ -72,6 +72,10 @@ class CorrectOptions(StrictModel):
         float | None,
         Field(ge=1, description="seconds; capped by the server's limit (FOLLOWFIX_REQUEST_TIMEOUT_S)"),
     ] = None
+    fix_feasible_rest: bool = Field(
+        default=False,
+        description="an infeasible set still gets the constraints outside its conflicts fixed (default: stop)",
+    )
 
 
 CORRECT_EXAMPLE: dict[str, Any] = {
@@ -178,7 +182,8 @@ class ExtractResponse(BaseModel):
     extractor: Extractor
     constraints: list[ExtractedOut]
     conflicts: list[ConflictInfo] = Field(
-        default_factory=list, description="pairs of the extracted constraints that no text can satisfy together"
+        default_factory=list,
+        description="pairs of the extracted constraints that no text can satisfy together",
     )
 
 

@@ -56,7 +56,11 @@ async def correct_response(
         async with deadline(time_limit, "the correction"):
             specs = await _constraint_specs(body, settings.extractor, teacher)
             context = RunContext(
-                strategy=strategy, max_rounds=max_rounds, mode=options.mode, teacher=teacher_config
+                strategy=strategy,
+                max_rounds=max_rounds,
+                mode=options.mode,
+                teacher=teacher_config,
+                fix_feasible_rest=options.fix_feasible_rest,
             )
             result = await correct(body.instruction, body.response, specs, context=context, teacher=teacher)
     except TeacherError as exc:

@@ -46,3 +46,18 @@ def test_correct_stops_with_status_infeasible(client: httpx.Client) -> None:
     assert data["usage"]["calls"] == 0 and data["trajectory"] == []
     assert data["conflicts"][0]["ids"] == ["combination:repeat_prompt", "punctuation:no_comma"]
     assert data["stop_reason"].startswith("infeasible:")
+
+
+def test_correct_can_still_fix_the_feasible_rest(client: httpx.Client) -> None:
+    placeholder = {"id": "detectable_content:number_placeholders", "kwargs": {"num_placeholders": 1}}
+    body = {
+        "instruction": "Repeat, then answer.",
+        "response": TEXT,
+        "constraints": [REPEAT, placeholder, NO_COMMA],
+        "options": {"strategy": "rules", "fix_feasible_rest": True},
+    }
+    reply = client.post("/v1/correct", json=body)
+    assert reply.status_code == 200, reply.text
+    data = reply.json()
+    assert data["status"] == "infeasible" and "[placeholder 1]" in data["final"]
+    assert [v["passed"] for v in data["verdicts_after"]] == [False, True, True]
