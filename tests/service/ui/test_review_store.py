@@ -151,3 +151,36 @@ async def test_overview_counts_what_is_stored(store: Store):
     assert [point["bucket"] for point in hourly["timeline"]] == ["2026-03-01T10:00", "2026-03-01T11:00"]
     bins = {b["label"]: b["count"] for b in data["edit_words"]}
     assert bins["0"] == 4 and bins["3-5"] == 8 and sum(bins.values()) == 12
+
+
+async def test_migration_0007_fills_old_rows_as_the_writer_does(store: Store):
+    """The backfill SQL of each backend gives the values ``correction_row`` writes for new rows."""
+    import importlib
+
+    from sqlalchemy import text
+
+    backfill = importlib.import_module("service.store.migrations.versions.0007_overview").BACKFILL
+    await fill(store)
+    await store.record_many(
+        [make_result("r-none", instruction="No constraints.", original="x", final="x", constraints=[])],
+        source="api",
+    )
+    columns = "id, teacher_calls, failed_before, failed_after, constraint_ids"
+    async with store.engine.begin() as conn:
+        written = (await conn.execute(text(f"SELECT {columns} FROM corrections ORDER BY id"))).all()
+        await conn.execute(
+            text(
+                "UPDATE corrections SET teacher_calls = NULL, failed_before = NULL, failed_after = NULL, constraint_ids = NULL"
+            )
+        )
+        await conn.execute(text(backfill[store.engine.dialect.name]))
+        filled = (await conn.execute(text(f"SELECT {columns} FROM corrections ORDER BY id"))).all()
+    assert [tuple(row) for row in filled] == [tuple(row) for row in written]
+    by_id = {row[0]: row for row in written}
+    assert by_id["r-none"][2] is None and by_id["r-none"][4] == "  "  # no verdicts, no constraints
+    assert by_id["r2"][1:] == (
+        0,
+        " punctuation:no_comma ",
+        " punctuation:no_comma ",
+        " punctuation:no_comma ",
+    )
