@@ -184,3 +184,21 @@ async def test_migration_0007_fills_old_rows_as_the_writer_does(store: Store):
         " punctuation:no_comma ",
         " punctuation:no_comma ",
     )
+
+
+async def test_pages_split_rows_recorded_at_the_same_instant(store: Store):
+    """A batch shares one created_at: the cursor's seq breaks the tie, nothing is lost or repeated."""
+    batch = [
+        make_result(f"b{i}", instruction=f"Tie {i}.", original="A, b", final="A b", constraints=[NO_COMMA])
+        for i in range(7)
+    ]
+    await store.record_many(batch, source="job:tie", created_at=T0)
+    seen, cursor = [], None
+    while True:
+        items, cursor = await list_corrections(
+            store, CorrectionFilter(source="job:tie"), cursor=cursor, limit=3
+        )
+        seen += [item["id"] for item in items]
+        if cursor is None:
+            break
+    assert seen == [f"b{i}" for i in range(6, -1, -1)]
