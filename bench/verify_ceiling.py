@@ -6,7 +6,8 @@ service's fraction of it is what verification, validation and metrics cost. ``--
 checkout to compare (e.g. the code before a change, from ``git worktree add /tmp/before <commit>``):
 its server runs that checkout's code with this virtualenv. Targets are measured in interleaved
 rounds (ceiling, each root, ...), so a neighbour's load on a shared machine hits them alike; the
-ratio of each round uses that round's ceiling.
+ratio of each round uses that round's ceiling. It also prints server CPU per request (from /proc):
+the ceiling's CPU per request over the service's is the same ratio, less exposed to neighbours.
 
 Load and payloads are ``bench/service_load.py``'s: the 541 IFEval prompts with GPT-4's responses,
 each made unique per request (no cache helps), a minimal keep-alive HTTP/1.1 client, closed loop.
@@ -29,7 +30,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.service_load import RawClient, benchmarks_dir, load_rows, payloads, run_load, wait_ready  # noqa: E402
+from bench.service_load import (  # noqa: E402
+    RawClient,
+    benchmarks_dir,
+    cpu_seconds,
+    load_rows,
+    payloads,
+    run_load,
+    wait_ready,
+)
 from tests.support.net import free_port  # noqa: E402
 
 
@@ -54,9 +63,16 @@ def start_service(root: Path, store_dir: str) -> tuple[subprocess.Popen[bytes], 
     return start([*command, "--store-url", store], root, env)
 
 
-def rate(url: str, rows: list, args: argparse.Namespace) -> tuple[float, dict[int, int]]:  # type: ignore[type-arg]
+def rate(
+    url: str,
+    pid: int,
+    rows: list,  # type: ignore[type-arg]
+    args: argparse.Namespace,
+) -> tuple[float, float, dict[int, int]]:
+    """(req/s, server CPU us per request, statuses) over one closed-loop run."""
     host, port = url.removeprefix("http://").split(":")
     bodies = payloads("verify", rows, "cold")
+    cpu_before = cpu_seconds(pid)
     stats, elapsed = asyncio.run(
         run_load(
             lambda: RawClient(host, int(port)),
@@ -68,7 +84,9 @@ def rate(url: str, rows: list, args: argparse.Namespace) -> tuple[float, dict[in
             args.duration,
         )
     )
-    return len(stats.latencies) / elapsed, stats.statuses
+    served = len(stats.latencies)
+    cpu = (cpu_seconds(pid) - cpu_before) * elapsed / (elapsed + args.warmup)
+    return served / elapsed, cpu / max(served, 1) * 1e6, stats.statuses
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -86,29 +104,42 @@ def main(argv: list[str] | None = None) -> int:
     print(f"machine: {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}; python {sys.version.split()[0]}")
     processes: list[subprocess.Popen[bytes]] = []
     ratios: dict[str, list[float]] = {str(r): [] for r in roots}
+    cpu_ratios: dict[str, list[float]] = {str(r): [] for r in roots}
     with tempfile.TemporaryDirectory(prefix="followfix-ceiling-") as store_dir:
         try:
             ceiling, ceiling_url = start_ceiling()
             processes.append(ceiling)
-            urls = {}
+            urls, pids = {}, {}
             for root in roots:
                 process, urls[str(root)] = start_service(root, store_dir)
+                pids[str(root)] = process.pid
                 processes.append(process)
             for round_index in range(args.rounds):
-                top, statuses = rate(ceiling_url, rows, args)
-                print(f"round {round_index + 1}: ceiling {top:,.0f} req/s {statuses}")
+                top, top_cpu, statuses = rate(ceiling_url, ceiling.pid, rows, args)
+                load = os.getloadavg()[0]
+                print(
+                    f"round {round_index + 1} (load {load:.1f}): ceiling {top:,.0f} req/s, {top_cpu:.0f} us CPU/req"
+                )
                 for root in roots:
-                    served, statuses = rate(urls[str(root)], rows, args)
+                    served, cpu, statuses = rate(urls[str(root)], pids[str(root)], rows, args)
                     ratios[str(root)].append(served / top)
-                    print(f"  {root}: {served:,.0f} req/s {statuses}, {served / top:.3f} of the ceiling")
+                    cpu_ratios[str(root)].append(top_cpu / cpu)
+                    print(
+                        f"  {root}: {served:,.0f} req/s {statuses}, {cpu:.0f} us CPU/req: "
+                        f"{served / top:.3f} of the ceiling's req/s, {top_cpu / cpu:.3f} of its CPU efficiency"
+                    )
         finally:
             for process in reversed(processes):
                 process.terminate()
                 with contextlib.suppress(subprocess.TimeoutExpired):
                     process.wait(timeout=20)
     for name, values in ratios.items():
-        spread = f"{min(values):.3f}-{max(values):.3f}"
-        print(f"{name}: median {statistics.median(values):.3f} of the ceiling (rounds {spread})")
+        by_cpu = cpu_ratios[name]
+        print(
+            f"{name}: req/s median {statistics.median(values):.3f} of the ceiling "
+            f"(rounds {min(values):.3f}-{max(values):.3f}); CPU per request: median "
+            f"{statistics.median(by_cpu):.3f} (rounds {min(by_cpu):.3f}-{max(by_cpu):.3f})"
+        )
     return 0
 
 

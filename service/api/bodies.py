@@ -12,11 +12,14 @@ only an escape (``\\ud800``, ``\\u0000``) or the raw bytes of a surrogate (``ED 
 
 from __future__ import annotations
 
+import json
 import re
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from graph.storable import find_unstorable
 from service.api.errors import UnstorableInputError, api_field
@@ -36,6 +39,9 @@ class BodyScan:
 
 # Set per request by the middleware; None (no middleware, e.g. a model validated directly) = walk.
 body_scan: ContextVar[BodyScan | None] = ContextVar("followfix_body_scan", default=None)
+
+
+B = TypeVar("B", bound=BaseModel)
 
 
 class RequestBody(BaseModel):
@@ -60,3 +66,26 @@ class RequestBody(BaseModel):
             field = api_field(found.path)
             raise UnstorableInputError(f"{field}: {found.reason}", field=field)
         return data
+
+
+async def read_json_body(request: Request, model: type[B]) -> B:
+    """Parse and validate a JSON body in one pass (pydantic-core's parser), for hot routes that
+    skip FastAPI's body machinery (about 20 us a request); errors are FastAPI's own 422s."""
+    raw = await request.body()
+    try:
+        try:
+            return model.model_validate_json(raw)
+        except ValidationError as exc:
+            if exc.errors()[0]["type"] != "json_invalid" or not SUSPECT_BYTES.search(raw):
+                raise
+            # pydantic-core refuses a lone surrogate escape as invalid JSON; Python's decoder takes
+            # it, so the body is read again that way and the validator names the field that holds it.
+            try:
+                data = json.loads(raw)
+            except ValueError:
+                raise exc from None
+            return model.model_validate(data)
+    except ValidationError as exc:
+        raise RequestValidationError(
+            [{**error, "loc": ("body", *error["loc"])} for error in exc.errors(include_url=False)]
+        ) from None

@@ -2,30 +2,44 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 from pydantic_core import to_json
 from starlette.concurrency import run_in_threadpool
 
 from graph.constraints import verify
 from graph.constraints.conflicts import find_conflicts
+from service.api.bodies import read_json_body
 from service.api.deadline import deadline
-from service.api.deps import ApiKeyDep, MetricsDep, SettingsDep
+from service.api.deps import ApiKeyDep
 from service.api.errors import InvalidRequestError, error_docs
 from service.api.extraction import run_extractor
+from service.api.metrics import Metrics
+from service.api.openapi import inline_schema, request_body_doc
 from service.api.schemas import ConstraintIn, VerifyRequest, VerifyResponse
 from service.api.validation import build_constraints, check_lengths
+from service.settings import Settings
 
 router = APIRouter(prefix="/v1", tags=["verify"], dependencies=[ApiKeyDep])
 
 
-@router.post("/verify", response_model=VerifyResponse, responses=error_docs(400, 401, 403, 413, 422))
-async def verify_response(body: VerifyRequest, settings: SettingsDep, metrics: MetricsDep) -> Response:
+@router.post(
+    "/verify",
+    response_model=VerifyResponse,
+    responses=error_docs(400, 401, 403, 413, 422),
+    openapi_extra=request_body_doc({"application/json": inline_schema(VerifyRequest)}),
+)
+async def verify_response(request: Request) -> Response:
     """Verdicts with the reason for each failure, in constraint order (IFEval semantics).
 
     Typical responses are checked on the event loop (well under a millisecond: a thread hop would
     cost more); long ones (hundreds of ms at the length limit) in a worker thread, so they do not
     stall every other request. The model is serialised once by pydantic-core.
     """
+    # The hottest route reads its body and app state itself: FastAPI's dependency and body
+    # machinery cost more than the checks of a typical response (bench/verify_ceiling.py).
+    body = await read_json_body(request, VerifyRequest)
+    settings: Settings = request.app.state.settings
+    metrics: Metrics = request.app.state.metrics
     check_lengths(
         settings, instruction=body.instruction, response=body.response, constraints=body.constraints
     )
