@@ -13,12 +13,11 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from sqlalchemy import select, update
-from sqlalchemy.exc import SQLAlchemyError
 
 from graph.constraints import build_constraints
-from graph.errors import StoreError
 from graph.worddiff import word_diff
 from service.store.db import Store
+from service.store.errors import DB_ERRORS, store_error
 from service.store.models import pairs
 from service.store.review import bad_input, pair_view
 
@@ -85,8 +84,8 @@ async def _get(store: Store, pair_hash: str) -> dict[str, Any] | None:
     try:
         async with store.engine.connect() as conn:
             found = (await conn.execute(select(pairs).where(pairs.c.hash == pair_hash))).mappings().first()
-    except (SQLAlchemyError, OSError) as exc:
-        raise StoreError(f"reading pair {pair_hash} failed: {exc}") from exc
+    except DB_ERRORS as exc:  # the driver's reason only: no SQL or parameters reach a client
+        raise store_error(f"reading pair {pair_hash}", exc) from exc
     return dict(found) if found is not None else None
 
 
@@ -97,6 +96,6 @@ async def _update(store: Store, pair_hash: str, values: dict[str, Any]) -> dict[
             if not done.rowcount:
                 return None
             row = (await conn.execute(select(pairs).where(pairs.c.hash == pair_hash))).mappings().first()
-    except (SQLAlchemyError, OSError) as exc:
-        raise StoreError(f"updating pair {pair_hash} failed: {exc}") from exc
+    except DB_ERRORS as exc:
+        raise store_error(f"updating pair {pair_hash}", exc) from exc
     return pair_view(dict(row)) if row is not None else None

@@ -12,10 +12,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import case, func, select
-from sqlalchemy.exc import SQLAlchemyError
 
-from graph.errors import StoreError
 from service.store.db import Store
+from service.store.errors import DB_ERRORS, store_error
 from service.store.models import corrections, to_utc
 
 # Upper bounds (inclusive) of the edit-size histogram, in changed words; the last bin is open.
@@ -95,8 +94,8 @@ async def overview(
             ]
             bins = {int(row.bin): int(row.n) for row in (await conn.execute(edits)).all()}
             status_counts = {row.status: int(row.n) for row in (await conn.execute(statuses)).all()}
-    except (SQLAlchemyError, OSError) as exc:
-        raise StoreError(f"overview query failed: {exc}") from exc
+    except DB_ERRORS as exc:  # the driver's reason only: no SQL or parameters reach a client
+        raise store_error("the overview query", exc) from exc
     return {
         "pass_rate": _pass_rates(sets),
         "timeline": points,

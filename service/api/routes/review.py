@@ -11,9 +11,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 from sqlalchemy import select
-from sqlalchemy.exc import SQLAlchemyError
 
-from graph.errors import StoreError
 from graph.storable import find_unstorable
 from service.api.deps import ApiKeyDep, ResourcesDep
 from service.api.errors import InvalidRequestError, NotFoundError, error_docs
@@ -22,6 +20,7 @@ from service.api.routes.jobs import JobView, view
 from service.api.schemas import DiffSegment
 from service.api.validation import IsoTime
 from service.bulk.tables import jobs
+from service.store.errors import DB_ERRORS, store_error
 from service.store.overview import overview
 from service.store.review import CorrectionFilter, get_correction, list_corrections
 
@@ -166,6 +165,6 @@ async def list_jobs(
     try:
         async with resources.store.engine.connect() as conn:
             rows = [dict(row) for row in (await conn.execute(query)).mappings()]
-    except (SQLAlchemyError, OSError) as exc:
-        raise StoreError(f"listing jobs failed: {exc}") from exc
+    except DB_ERRORS as exc:  # the driver's reason only: no SQL or parameters reach a client
+        raise store_error("listing jobs", exc) from exc
     return JobList(items=[view(row, bulk.jobs.live_stats(row["id"])) for row in rows])

@@ -99,6 +99,9 @@ def test_every_route_answers_503_while_the_store_is_down(
             "options": {"strategy": "rules"},
         }
         unavailable(http.post("/v1/correct", json=correct))
+        reads = ("/v1/pairs", "/v1/pairs?format=sft", "/v1/corrections", "/v1/corrections/x", "/v1/overview")
+        for path in (*reads, "/v1/jobs"):
+            unavailable(http.get(path))
         ready = http.get("/readyz")
         assert ready.status_code == 503 and ready.json()["checks"]["store"].startswith("failed")
         assert http.get("/healthz").status_code == 200
