@@ -136,3 +136,22 @@ def test_client_hanging_up_mid_stream_closes_the_upstream_and_keeps_what_was_col
     time.sleep(0.5)
     assert door.rows("SELECT count(*) FROM collect_queue") == [(0,)]  # the partial one was not queued
     assert door.rows("SELECT count(*) FROM corrections") == [(1,)]
+
+
+def test_upstream_stalling_mid_stream_ends_the_stream_with_an_error_event(front_door) -> None:
+    door = front_door(upstream_options={"stream_delay_s": 1.5}, upstream_stream_idle_s=0.3)
+    door.answers("one two three")
+    stream = client(door.url).chat.completions.create(model="student-1", messages=ask(NO_COMMAS), stream=True)
+    started = time.monotonic()
+    try:
+        for _ in stream:
+            pass
+    except openai.APIError as exc:
+        assert exc.body["code"] == "upstream_timeout"  # type: ignore[index]
+    else:  # pragma: no cover
+        raise AssertionError("a stalled upstream must end the stream with an error")
+    assert time.monotonic() - started < 1.5
+    deadline = time.monotonic() + 5
+    while door.upstream.streams_open and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert door.upstream.streams_open == 0 and door.rows("SELECT count(*) FROM collect_queue") == [(0,)]
