@@ -143,11 +143,7 @@ class FrontDoor:
     async def _inspect(
         self, texts: list[str | None], options: ProxyOptions, mode: str, planning: PlanHandle
     ) -> dict[str, Any]:
-        try:
-            the_plan = await planning.get()
-        except FollowfixError as exc:  # an LLM extractor failing costs the verdicts, not the reply
-            logger.warning("front door: extraction failed: %s", exc)
-            the_plan = Plan(None, note=f"extraction failed: {exc}")
+        the_plan = await planning.get()
         info = {"mode": mode, **await check(texts, the_plan, options.check, self.settings)}
         if mode == "collect":
             info["collect"] = self._collect(the_plan, texts)
@@ -256,9 +252,14 @@ class PlanHandle:
         self._task: asyncio.Task[Plan] | None = asyncio.ensure_future(start()) if eager else None
 
     async def get(self) -> Plan:
+        """The plan; a failed extraction (an LLM extractor down) costs the verdicts, not the reply."""
         if self._task is None:
             self._task = asyncio.ensure_future(self._start())
-        return await self._task
+        try:
+            return await self._task
+        except FollowfixError as exc:
+            logger.warning("front door: extraction failed: %s", exc)
+            return Plan(None, note=f"extraction failed: {exc}")
 
     def discard(self) -> None:
         if self._task is not None and not self._task.done():

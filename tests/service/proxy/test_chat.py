@@ -182,3 +182,23 @@ def test_nothing_to_check_is_forwarded_and_not_collected(front_door) -> None:
     info = reply.model_extra["followfix"]
     assert reply.choices[0].message.content == "Hello!"
     assert info["passed"] is None and info["collect"]["status"] == "skipped"
+
+
+def test_an_extractor_llm_that_is_down_costs_the_verdicts_not_the_reply(front_door) -> None:
+    door = front_door(
+        extractor_model="extractor-llm",
+        extractor_base_url="http://127.0.0.1:9/v1",
+        teacher_max_retries=0,
+        teacher_timeout_s=2.0,
+    )
+    door.answers("Tea, coffee and water.", "Tea, again.")
+    sdk = client(door.url)
+    for mode in ("verify", "correct"):
+        reply = sdk.chat.completions.create(
+            model="student-1",
+            messages=ask(NO_COMMAS),
+            extra_body={"followfix": {"mode": mode, "extractor": "llm"}},
+        )
+        info = reply.model_extra["followfix"]
+        assert reply.choices[0].message.content in ("Tea, coffee and water.", "Tea, again.")
+        assert info["passed"] is None and info["note"].startswith("extraction failed")
