@@ -24,6 +24,8 @@ _TENS = {
     "ninety": 90,
 }  # fmt: skip
 _TIMES = {"once": 1, "twice": 2, "thrice": 3}
+# Counts said as idioms: "half a dozen", "a couple of" (a "handful" is five, as in common usage).
+_IDIOMS = {"half a dozen": 6, "a dozen": 12, "a couple": 2, "a couple of": 2, "a handful of": 5}
 _ORDINALS = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
     "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12,
@@ -36,21 +38,22 @@ _WORD_TENS = "|".join(_TENS)
 # A number in digits ("1,200", "300") or in words ("twenty-five", "one hundred", "three").
 _TENS_UNITS = rf"(?:{_WORD_TENS})(?:[\s-](?:{_WORD_UNITS}))?"
 NUM = (
-    rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+|(?:(?:{_WORD_UNITS})|a)\s+hundred(?:\s+(?:and\s+)?(?:{_TENS_UNITS}|{_WORD_UNITS}))?(?![a-z])"
+    rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+|half\s+a\s+dozen|a\s+dozen|a\s+couple(?:\s+of)?|a\s+handful\s+of|(?:(?:{_WORD_UNITS})|a)\s+hundred(?:\s+(?:and\s+)?(?:{_TENS_UNITS}|{_WORD_UNITS}))?(?![a-z])"
     rf"|{_TENS_UNITS}(?![a-z])|(?:{_WORD_UNITS})(?![a-z]))"
 )
 ORDINAL = rf"(?:{'|'.join(_ORDINALS)}|last|final|\d+(?:st|nd|rd|th))"
 
-_GE = r"at\s+least|no\s+(?:less|fewer|shorter)\s+than|not\s+(?:less|fewer|shorter)\s+than|a\s+minimum\s+of|minimum\s+of|min\.?"
+_GE = r"at\s+least|at\s+minimum|no\s+(?:less|fewer|shorter)\s+than|not\s+(?:less|fewer|shorter)\s+than|a\s+minimum\s+of|minimum\s+of|min\.?"
 _GT = r"more\s+than|greater\s+than|longer\s+than|over|above|in\s+excess\s+of|exceeding"
 _LT = r"less\s+than|fewer\s+than|shorter\s+than|under|below|lesser\s+than"
 _LE = (
     r"no\s+more\s+than|not\s+more\s+than|no\s+longer\s+than|not\s+longer\s+than|at\s+most|up\s+to|"
-    r"a\s+maximum\s+of|maximum\s+of|max\.?|within|not\s+(?:to\s+)?exceed(?:ing)?"
+    r"a\s+maximum\s+of|maximum\s+of|max\.?|within|not\s+(?:to\s+)?exceed(?:ing)?|"
+    r"(?:keep|limit|restrict)\w*\s+(?:it|this|yourself|the\s+\w+|your\s+\w+)\s+(?:to|at)"
 )
 _EQ = r"exactly|only|just|precisely"
 PRE = rf"(?:{_LE}|{_GE}|{_GT}|{_LT}|{_EQ}|between)"
-POST = r"(?:\+|or\s+more|or\s+greater|or\s+above|or\s+longer|or\s+less|or\s+fewer|or\s+below|or\s+under|or\s+shorter)"
+POST = r"(?:\+|tops\b|max(?:imum)?\b|at\s+most\b|at\s+the\s+most\b|or\s+so\s+at\s+most|at\s+minimum\b|at\s+least\b|or\s+more|or\s+greater|or\s+above|or\s+longer|or\s+less|or\s+fewer|or\s+below|or\s+under|or\s+shorter)"
 _RANGE = r"(?:to|or|and|-|–)"
 _TOTAL = r"(?:(?:a\s+)?total\s+of\s+)?"
 
@@ -68,6 +71,8 @@ def quantity(unit: str, *, times: bool = False) -> str:
 def parse_number(text: str) -> int | None:
     """ "300" -> 300, "1,200" -> 1200, "twenty-five" -> 25, "twice" -> 2; None when not a number."""
     words = re.sub(r"[\s-]+", " ", text.strip().lower()).replace(",", "")
+    if words in _IDIOMS:
+        return _IDIOMS[words]
     if words.isdigit():
         return int(words)
     if words in _TIMES:
@@ -126,7 +131,7 @@ def bounds(match: re.Match[str], *, negated: bool = False) -> list[Bound]:
 def _interpret(pre: str, post: str, first: int, second: int | None) -> list[Bound]:
     if second is not None and second >= first:
         return [("at least", first), ("less than", second + 1)]
-    if not pre and post in {"+", "or more", "or greater", "or above", "or longer"}:
+    if not pre and post in {"+", "or more", "or greater", "or above", "or longer", "at minimum", "at least"}:
         return [("at least", first)]
     if not pre and post:
         return [("less than", first + 1)]

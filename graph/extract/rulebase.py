@@ -76,3 +76,17 @@ def negated_before(text: str, end: int, window: int = 40) -> bool:
 def in_parentheses(text: str, index: int) -> bool:
     """Whether ``index`` lies inside an open "(": clarifications there repeat the main request."""
     return text.rfind("(", 0, index) > text.rfind(")", 0, index)
+
+
+def flag_rule(cid: str, pattern: re.Pattern[str], guard: re.Pattern[str] | None = None) -> Rule:
+    """A rule yielding the kwarg-less ``cid`` at the first match, when ``guard`` (if any) is also
+    in that sentence: most of IFBench's ids are a property named with its scope, nothing more."""
+
+    def rule(doc: Doc) -> Iterator[Hit]:
+        for segment, match in in_sentences(doc, pattern):
+            if guard is None or guard.search(segment.text):
+                yield Hit(cid, {}, span(segment, match))
+                return
+
+    rule.__name__ = cid.replace(":", "_")
+    return rule

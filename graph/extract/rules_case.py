@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from graph.extract.languages import LANGUAGE_CODE, LANGUAGE_NAME, to_code
 from graph.extract.numbers import Bound, bounds, quantity
-from graph.extract.rulebase import Hit, clause_before, in_sentences, rx, span
+from graph.extract.rulebase import Hit, clause_before, in_sentences, negated_before, rx, span
 from graph.extract.text import Doc
 
 _NO_COMMA = rx(
@@ -17,7 +17,7 @@ _NO_COMMA = rx(
     r"|(?:do\s+not|don'?t|dont|does\s+not|doesn'?t|never|cannot|can'?t|must\s+not|mustn'?t|should\s+not|shouldn'?t|not\s+to|not\s+(?:be\s+)?(?:allowed|permitted)\s+to)\s+"
     r"(?:use|include|contain|put|add|have|insert|place|type|write|using)\s+(?:any\s+|a\s+single\s+)?(?:\w+\s+)?)"
     r"\s*(?:any\s+)?commas?\b"
-    r"|\bcommas?\s+(?:are|is)\s+(?:not\s+(?:allowed|permitted)|forbidden|prohibited|banned)"
+    r"|\bcommas?\s+(?:are|is)\s+(?:not\s+(?:allowed|permitted|welcome)|forbidden|prohibited|banned|off[\s-]limits|out)\b"
 )
 _NOT_REALLY = rx(r"\b(?:no\s+need|(?:do\s+not|don'?t)\s+(?:need|have)\s+to|not\s+necessary)\b[^.]{0,20}$")
 
@@ -94,14 +94,16 @@ _RESPONSE = rx(
     r"\b(?:respon\w*|answer\w*|repl\w*|output|entire|whole|all|letters|english|written|write|essay|story|poem|letter)\b"
 )
 _CAPITAL = rx(
-    rf"\ball\s+{_CAPS}|\ball\s+letters\b[^.]{{0,40}}\bcapitali[sz]ed|\bcapitali[sz]e\s+(?:all|every|each)\b"
-    rf"|\bonly\s+(?:use\s+)?{_CAPS}|\bno\s+lower\s*-?\s*case\s+letters|\bin\s+(?:all\s+)?(?:CAPS|UPPERCASE)\b|\ball[\s-]caps\b"
+    rf"\ball\s+{_CAPS}(?!\s+(?:cit(?:y|ies)|gains?|punishment|expenditure|markets?))|\ball\s+letters\b[^.]{{0,40}}\bcapitali[sz]ed|\bcapitali[sz]e\s+(?:all|every|each)\b"
+    rf"|\bonly\s+(?:use\s+)?{_CAPS}|\bin\s+(?:english\s+)?(?:capitals|capital\s+letters|block\s+capitals)\b|\bno\s+lower\s*-?\s*case\s+letters|\bin\s+(?:all\s+)?(?:CAPS|UPPERCASE)\b|\ball[\s-]caps\b"
 )
 
 
 def change_case(doc: Doc) -> Iterator[Hit]:
     """Whole reply lowercase / capitals; mentions that count CAPS words belong to the rule above."""
     for segment, match in in_sentences(doc, _CAPITAL):
+        if negated_before(segment.text, match.start(), 30):
+            continue  # "don't write in capital letters"
         anchor = _CAP_WORDS.search(segment.text)
         if (
             anchor is not None and (_cap_bounds(segment.text, anchor)[0] or _USE_SOME.search(segment.text))

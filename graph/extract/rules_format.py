@@ -15,7 +15,7 @@ from graph.extract.text import Doc
 
 _BULLETS = rx(
     rf"(?:(?P<pre>exactly|only|just|precisely|at\s+least|a\s+total\s+of)\s+)?(?P<n>{NUM})\s+(?:[a-z]+\s+){{0,3}}?"
-    r"(?:markdown\s+)?bullet(?:ed)?[\s-]*(?:points?|items?|lists?)?\b"
+    r"(?:markdown\s+)?bullet(?:ed)?(?:s\b|[\s-]*(?:points?|items?|lists?)?\b)"
 )
 _BULLETS_AFTER = rx(rf"\bbullet(?:ed)?[\s-]*points?\b[^.\n]{{0,40}}?\b(?:exactly|only)\s+(?P<n>{NUM})\b")
 

@@ -91,6 +91,13 @@ _STOPWORDS = frozenset(
         "does",
         "which",
         "who",
+        "whose",
+        "where",
+        "containing",
+        "starting",
+        "beginning",
+        "ending",
+        "like",
         "than",
         "if",
         "or",
@@ -258,7 +265,7 @@ _LETTER = rx(
     r"\bletter\s+[\"'“‘]?(?P<c>[A-Za-z])[\"'”’]?(?![\w'])"
     rf"|\b(?P<sym>{'|'.join(_SYMBOLS)})(?:\s+marks?|s|es)?(?:\s*\(?\s*[\"'“‘]?[!#?@$%&][\"'”’]?\)?)?"
 )
-_COUNT_FIRST = rx(quantity(r"letters?") + r"\s*[\"'“‘]?(?P<c>[A-Za-z])[\"'”’]?(?![\w'])")
+_COUNT_FIRST = rx(quantity(r"letters?\b") + r"\s*[\"'“‘]?(?P<c>[A-Za-z])[\"'”’]?(?![\w'])")
 _LETTER_FREQ = rx(quantity(r"(?:times?|x)\b", times=True))
 _LETTER_BEFORE = rx(quantity(r"(?:(?:more\s+)?(?:exclamation\s+marks?|hashtags?|question\s+marks?))"))
 

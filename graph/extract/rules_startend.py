@@ -9,8 +9,9 @@ from graph.extract.rulebase import Hit, in_parentheses, negated_before, rx
 from graph.extract.text import Doc
 
 _END = rx(
-    r"\b(?:end|finish|conclude|close)(?:s|ed|ing)?\s+(?:(?!with\b)[\w'-]+\s+){0,4}?with(?:\s+(?:this|the|a|following))?"
+    r"\b(?:end|finish|conclude|close|sign\s+off|wrap\s+up)(?:s|ed|ing)?\s+(?:(?!with\b)[\w'-]+\s+){0,4}?with(?:\s+(?:this|these|the|a|following))?"
     r"(?:\s+exact(?:ly)?)?(?:\s+(?:EXACT\s+)?(?:phrase|sentence|words?|question|line|statement|text))?(?:\s+of)?\s*:?[ \t]*"
+    r"|\b(?:your|the)\s+(?:very\s+)?(?:last|final|closing)\s+(?:sentence|line|words?)\s+(?:should|must|has\s+to|needs\s+to|will)\s+(?:be|read)(?:\s+exactly)?\s*:[ \t]*"
     r"|\b(?:very\s+)?(?:end|last\s+sentence|last\s+line|final\s+sentence|final\s+line|last\s+words?)\s+of\s+(?:your|the)\s+"
     r"(?:[\w-]+\s+){0,2}?(?:should|must|has\s+to|needs\s+to)\s+(?:be|read)(?:\s+exactly)?(?:\s+like)?\s*:?[ \t]*"
 )
