@@ -202,3 +202,30 @@ def test_an_extractor_llm_that_is_down_costs_the_verdicts_not_the_reply(front_do
         info = reply.model_extra["followfix"]
         assert reply.choices[0].message.content in ("Tea, coffee and water.", "Tea, again.")
         assert info["passed"] is None and info["note"].startswith("extraction failed")
+
+
+def test_the_llm_extractor_is_its_own_model_apart_from_upstream_and_teacher(
+    front_door, teacher_server
+) -> None:
+    found = {
+        "constraints": [{"id": "keywords:existence", "kwargs": {"keywords": ["tea"]}, "evidence": "tea"}]
+    }
+    extractor = teacher_server("scripted", replies=[json.dumps(found)])
+    teacher = teacher_server("competent")
+    door = front_door(
+        extractor_model="extractor-llm",
+        extractor_base_url=str(extractor),
+        teacher_model="test-teacher",
+        teacher_base_url=str(teacher),
+        teacher_client="http",
+    )
+    door.answers("I drink coffee")
+    reply = client(door.url).chat.completions.create(
+        model="student-1",
+        messages=ask("Say what you drink, and mention tea."),
+        extra_body={"followfix": {"mode": "verify", "extractor": "llm"}},
+    )
+    info = reply.model_extra["followfix"]
+    assert [c["id"] for c in info["constraints"]] == ["keywords:existence"] and info["passed"] is False
+    assert extractor.server.hits == 1 and teacher.server.hits == 0 and door.upstream.hits == 1
+    assert extractor.server.chat_requests()[0]["model"] == "extractor-llm"
