@@ -43,10 +43,14 @@ def extra_words(before: str, after: str) -> list[str] | None:
     extras: list[str] = []
     position = 0
     for word, numbering in _tokens(after):
-        while position < len(wanted) and wanted[position][1] and wanted[position][0] != word:
-            position += 1
         if position < len(wanted) and word == wanted[position][0]:
             position += 1
+            continue
+        look = position  # a list number of ``before`` may have been dropped: look past those
+        while look < len(wanted) and wanted[look][1] and wanted[look][0] != word:
+            look += 1
+        if position < look < len(wanted) and word == wanted[look][0]:
+            position = look + 1
         elif not numbering:
             extras.append(word)
     while position < len(wanted) and wanted[position][1]:
