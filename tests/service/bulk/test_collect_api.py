@@ -91,7 +91,10 @@ def test_backpressure_never_drops_an_accepted_item(
         while collected(tmp_path) < 11:
             assert time.monotonic() < deadline
             time.sleep(0.1)
-        time.sleep(0.3)
+        # Stored comes before acked: wait for the ack too, or a stop in between leaves it queued.
+        while (backlog := httpx.get(f"{url}/v1/collect/dead").json())["queued"] + backlog["in_flight"]:
+            assert time.monotonic() < deadline, backlog
+            time.sleep(0.1)
     assert collected(tmp_path) == 11
     if backend == "table":
         assert queued(tmp_path) == 0
