@@ -15,6 +15,7 @@ import pytest
 from graph.constraints import catalogue, verify
 from graph.constraints.ifbench.ids import OFFICIAL_IDS
 from graph.constraints.scoring import headline, score_row
+from graph.constraints.verify import Mode
 from service.commands.verify import find_response, load_responses
 from tests.graph.constraints.conftest import read_jsonl
 
@@ -63,7 +64,7 @@ def test_the_sample_uses_exactly_the_official_ids(sample: Any, instances: dict[s
 @pytest.mark.parametrize("mode", ["strict", "loose"])
 @pytest.mark.parametrize("constraint_id", OFFICIAL_IDS)
 def test_every_verdict_matches_the_official_checker(
-    instances: dict[str, list[Instance]], constraint_id: str, mode: str
+    instances: dict[str, list[Instance]], constraint_id: str, mode: Mode
 ) -> None:
     assert constraint_id in catalogue(), f"{constraint_id} is not registered"
     cases = instances.get(constraint_id, [])
