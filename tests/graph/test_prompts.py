@@ -66,3 +66,19 @@ def test_stricter_retry_says_how_much_was_changed() -> None:
 )
 def test_parse_reply_keeps_only_the_revised_response(reply: str, expected: str | None) -> None:
     assert parse_reply(reply) == expected
+
+
+@pytest.mark.parametrize(
+    ("reply", "expected"),
+    [
+        ("<revised>\nWrite </revised> to close.\n</revised>", "Write </revised> to close."),
+        (
+            "Here it is:\n<revised>\na </revised> b </revised> c\n</revised>\nHope this helps.",
+            "a </revised> b </revised> c",
+        ),
+        ("<revised>\nno close tag at all", "no close tag at all"),
+    ],
+)
+def test_the_last_close_tag_ends_the_revision(reply: str, expected: str) -> None:
+    """A response may itself contain the close tag (it is quoted data): only the last one closes."""
+    assert parse_reply(reply) == expected
