@@ -38,7 +38,7 @@ _WORD_TENS = "|".join(_TENS)
 # A number in digits ("1,200", "300") or in words ("twenty-five", "one hundred", "three").
 _TENS_UNITS = rf"(?:{_WORD_TENS})(?:[\s-](?:{_WORD_UNITS}))?"
 NUM = (
-    rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+|half\s+a\s+dozen|a\s+dozen|a\s+couple(?:\s+of)?|a\s+handful\s+of|(?:(?:{_WORD_UNITS})|a)\s+hundred(?:\s+(?:and\s+)?(?:{_TENS_UNITS}|{_WORD_UNITS}))?(?![a-z])"
+    rf"(?:(?:(?:{_WORD_UNITS})|a)\s+thousand(?![a-z])|\d{{1,3}}(?:,\d{{3}})+|\d+|half\s+a\s+dozen|a\s+dozen|a\s+couple(?:\s+of)?|a\s+handful\s+of|(?:(?:{_WORD_UNITS})|a)\s+hundred(?:\s+(?:and\s+)?(?:{_TENS_UNITS}|{_WORD_UNITS}))?(?![a-z])"
     rf"|{_TENS_UNITS}(?![a-z])|(?:{_WORD_UNITS})(?![a-z]))"
 )
 ORDINAL = rf"(?:{'|'.join(_ORDINALS)}|last|final|\d+(?:st|nd|rd|th))"
@@ -89,6 +89,9 @@ def parse_number(text: str) -> int | None:
             current += _TENS[word]
         elif word == "hundred":
             current = max(current, 1) * 100
+        elif word == "thousand":
+            total += max(current, 1) * 1000
+            current = 0
         else:
             return None
         seen = True

@@ -27,7 +27,7 @@ Rule = Callable[[Doc], Iterable[Hit]]
 _WANT_NOTHING = re.compile(r"(?:do\s*n[o']?t|do\s+not|never)\s+want\s+anything|\bnothing\b", FLAGS)
 _NEGATION = re.compile(
     r"\b(?:not|never|no|without|avoid\w*|refrain\w*|don'?t|doesn'?t|cannot|can'?t|mustn'?t|shouldn'?t|"
-    r"exclude|excluding|nor|forbid\w*|prohibit\w*|ban\w*)\b",
+    r"exclude|excluding|omit\w*|steer\s+clear|nor|forbid\w*|prohibit\w*|ban\w*)\b",
     FLAGS,
 )
 

@@ -55,7 +55,9 @@ SUBSUMES: dict[str, frozenset[str]] = {
     "repeat:repeat_simple": frozenset({"combination:repeat_prompt"}),
     "words:paragraph_last_first": frozenset({"words:last_first"}),
     "format:sub-bullets": frozenset({"detectable_format:number_bullet_lists"}),
-    "format:list": frozenset({"detectable_format:number_bullet_lists"}),
+    "format:list": frozenset(
+        {"detectable_format:number_bullet_lists", "length_constraints:number_paragraphs"}
+    ),
     "format:options": frozenset({"detectable_format:constrained_response"}),
     "format:title_case": frozenset({"change_case:english_capital", "change_case:capital_word_frequency"}),
     "format:no_whitespace": frozenset({"punctuation:no_comma"}),

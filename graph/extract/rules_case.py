@@ -95,7 +95,7 @@ _RESPONSE = rx(
 )
 _CAPITAL = rx(
     rf"\ball\s+{_CAPS}(?!\s+(?:cit(?:y|ies)|gains?|punishment|expenditure|markets?))|\ball\s+letters\b[^.]{{0,40}}\bcapitali[sz]ed|\bcapitali[sz]e\s+(?:all|every|each)\b"
-    rf"|\bonly\s+(?:use\s+)?{_CAPS}|\bin\s+(?:english\s+)?(?:capitals|capital\s+letters|block\s+capitals)\b|\bno\s+lower\s*-?\s*case\s+letters|\bin\s+(?:all\s+)?(?:CAPS|UPPERCASE)\b|\ball[\s-]caps\b"
+    rf"|\bonly\s+(?:use\s+)?{_CAPS}|\bin\s+(?:english\s+)?(?:capitals|capital\s+letters|block\s+capitals)\b|\bblock\s+capitals\b|\bno\s+lower\s*-?\s*case\s+letters|\bin\s+(?:all\s+)?(?:CAPS|UPPERCASE)\b|\ball[\s-]caps\b"
 )
 
 
@@ -113,6 +113,14 @@ def change_case(doc: Doc) -> Iterator[Hit]:
         break
     for segment, match in in_sentences(doc, _LOWER):
         negated = re.search(r"\b(?:no|none\s+of\s+\w+|not|any|one)\s+$", segment.text[: match.start()], re.I)
+        # "why some languages have no capital letters" states a fact about the topic
+        before = segment.text[: match.start()]
+        fact = re.search(r"\b(?:have|has|had|there\s+(?:are|is))\s+$", before, re.I) and not re.search(
+            r"\b(?:should|must|needs?\s+to|has\s+to|have\s+to|will|shall|to|please|make)\b",
+            clause_before(before, len(before), 60),
+            re.I,
+        )
+        negated = negated or fact
         # "not a single word ... should contain lowercase letters" asks for capitals.
         no_word = match.group().lower().startswith("lower") and _NO_WORD.search(
             clause_before(segment.text, match.start(), 80)

@@ -53,9 +53,17 @@ _NUMBERS = rx(
 _PRONOUN_GUARD = rx(rf"{_AT_LEAST}|or\s+more|\buse\b|\binclude\b|\bcontain\b")
 
 
+def _floor(value: int | None, before: str) -> int | None:
+    """ "more than 20 pronouns" is at least 21: the ids count a minimum."""
+    if value is not None and re.search(r"\b(?:more|greater)\s+than\s*$", before, re.I):
+        return value + 1
+    return value
+
+
 def _two(pattern: re.Pattern[str], cid: str, key: str, doc: Doc) -> Iterator[Hit]:
     for segment, match in in_sentences(doc, pattern):
         value = parse_number(match.group("n") or match.groupdict().get("n2") or "")
+        value = _floor(value, segment.text[: match.start()])
         if value:
             yield Hit(cid, {key: value}, span(segment, match))
             return
@@ -65,7 +73,9 @@ def unique_word_count(doc: Doc) -> Iterator[Hit]:
     for segment, match in in_sentences(doc, _UNIQUE):
         if re.search(r"all\s+different\s+words|same\s+number\s+of\s+characters", segment.text, re.I):
             continue
-        value = parse_number(match.group("n") or match.group("n2") or "")
+        value = _floor(
+            parse_number(match.group("n") or match.group("n2") or ""), segment.text[: match.start()]
+        )
         if value:
             yield Hit("count:unique_word_count", {"N": value}, span(segment, match))
             return
@@ -79,7 +89,7 @@ def pronouns(doc: Doc) -> Iterator[Hit]:
     for segment, match in in_sentences(doc, _PRONOUNS):
         if not _PRONOUN_GUARD.search(segment.text):
             continue
-        value = parse_number(match.group("n"))
+        value = _floor(parse_number(match.group("n")), segment.text[: match.start()])
         if value:
             yield Hit("count:pronouns", {"N": value}, span(segment, match))
             return

@@ -88,7 +88,9 @@ repeat_simple = flag_rule(
     ),
 )
 
-_CHANGE = rx(r"\brepeat\s+the\s+(?:request|prompt|question)\b[^.\n]{0,40}?\bchang\w+\s+the\s+first\s+word\b")
+_CHANGE = rx(
+    r"\brepeat\s+the\s+(?:request|prompt|question)\b[^.\n]{0,40}?\bchang\w+\s+(?:the|its)\s+first\s+word\b"
+)
 _SPAN = rx(
     r"\bcopy\s+(?:the\s+)?(?:span|words)\b[^\n]{0,80}?\bindex\s+(?P<a>\d+)\s+(?:and|to|through)\s+(?P<b>\d+)"
 )

@@ -21,6 +21,7 @@ alphabet = flag_rule(
     "words:alphabet",
     rx(
         rf"\b(?:{_EACH_WORD}|words)\b[^.\n]{{0,60}}?\b(?:next|following|successive|subsequent)\s+letter\s+of\s+the\s+alphabet"
+        rf"|\b{_EACH_WORD}\b[^.\n]{{0,80}}?\bletter\s+(?:that\s+)?(?:follows|after)\b[^.\n]{{0,60}}?\balphabet"
         rf"|\b(?:{_EACH_WORD}|consecutive\s+words)\b[^.\n]{{0,40}}?\b(?:start|begin)\w*\s+with\s+(?:consecutive|successive)\s+letters"
     ),
 )
@@ -42,7 +43,7 @@ prime_lengths = flag_rule(
 start_verb = flag_rule(
     "words:start_verb",
     rx(
-        r"\b(?:start|begin|open)\w*\s+with\s+a\s+verb\b"
+        r"\b(?:start|begin|open)\w*\s+(?:(?:your|the)\s+(?:response|answer|reply)\s+)?with\s+a\s+verb\b"
         r"|\bfirst\s+word\b[^.\n]{0,40}?\b(?:is|be|should\s+be|must\s+be)\s+a\s+verb\b"
     ),
 )

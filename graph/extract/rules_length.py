@@ -19,6 +19,11 @@ _WORDS_TOPIC = rx(
 _SENTENCES_TOPIC = rx(rf"\bnumber\s+of\s+sentences\b[^.;\n]{{0,60}}?{_COUNT_ONLY}")
 
 
+_LATE_BOUND = rx(
+    r"(?:\s+[a-z]+){0,2}?\s+(?:(?P<le>at\s+most|tops|max(?:imum)?|or\s+(?:less|fewer|shorter))|(?P<ge>at\s+least|at\s+minimum|minimum|or\s+(?:more|longer)))\b"
+)
+
+
 def _counted(doc: Doc, unit: re.Pattern[str], topic: re.Pattern[str], key: str, cid: str) -> Iterator[Hit]:
     """Count constraints: keep bare numbers only when hyphenated ("300-word") or ranged."""
     for pattern in (unit, topic):
@@ -31,7 +36,13 @@ def _counted(doc: Doc, unit: re.Pattern[str], topic: re.Pattern[str], key: str, 
             if pattern is topic and re.search(r"capital|caps|upper", match.group(), re.I):
                 continue
             negated = wants_nothing(segment.text[: match.start()])
-            for relation, value in bounds(match, negated=negated):
+            found_bounds = bounds(match, negated=negated)
+            late = _LATE_BOUND.match(segment.text, match.end()) if bare else None
+            if late is not None and len(found_bounds) == 1:
+                # "a 150-word summary at most": the comparison comes after the noun
+                value = found_bounds[0][1]
+                found_bounds = [("at least", value) if late.group("ge") else ("less than", value + 1)]
+            for relation, value in found_bounds:
                 found.append((segment, match, relation, value))
         for segment, match, relation, value in found:
             outside = [m for s, m, *_ in found if s is segment and not in_parentheses(s.text, m.start())]
