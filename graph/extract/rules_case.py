@@ -112,10 +112,12 @@ def change_case(doc: Doc) -> Iterator[Hit]:
         yield Hit("change_case:english_capital", {}, span(segment, match))
         break
     for segment, match in in_sentences(doc, _LOWER):
-        negated = re.search(r"\b(?:no|none\s+of\s+\w+|not|any|one)\s+$", segment.text[: match.start()], re.I)
+        negated = bool(
+            re.search(r"\b(?:no|none\s+of\s+\w+|not|any|one)\s+$", segment.text[: match.start()], re.I)
+        )
         # "why some languages have no capital letters" states a fact about the topic
         before = segment.text[: match.start()]
-        fact = re.search(r"\b(?:have|has|had|there\s+(?:are|is))\s+$", before, re.I) and not re.search(
+        fact = bool(re.search(r"\b(?:have|has|had|there\s+(?:are|is))\s+$", before, re.I)) and not re.search(
             r"\b(?:should|must|needs?\s+to|has\s+to|have\s+to|will|shall|to|please|make)\b",
             clause_before(before, len(before), 60),
             re.I,
