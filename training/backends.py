@@ -173,23 +173,28 @@ class TransformersBackend:
     name = "transformers"
 
     def __init__(
-        self, model: str, *, device: str | None = None, batch_size: int = 8, dtype: str = "auto"
+        self,
+        model: str,
+        *,
+        device: str | None = None,
+        batch_size: int = 8,
+        dtype: str = "auto",
+        gguf_file: str | None = None,
     ) -> None:
         import torch
-        from transformers import AutoModelForCausalLM, AutoTokenizer
+
+        from training.loading import load_causal_lm, load_tokenizer
 
         self.device = device or ("cuda" if torch.cuda.is_available() else "cpu")
         self.batch_size = batch_size
-        self.tokenizer = AutoTokenizer.from_pretrained(model, padding_side="left")
-        if self.tokenizer.pad_token is None:
-            self.tokenizer.pad_token = self.tokenizer.eos_token
+        self.tokenizer = load_tokenizer(model, gguf_file, padding_side="left")
         loaded: Any
-        if (Path(model) / "adapter_config.json").is_file():
+        if not gguf_file and (Path(model) / "adapter_config.json").is_file():
             from peft import AutoPeftModelForCausalLM
 
             loaded = AutoPeftModelForCausalLM.from_pretrained(model, dtype=dtype).merge_and_unload()
         else:
-            loaded = AutoModelForCausalLM.from_pretrained(model, dtype=dtype)
+            loaded = load_causal_lm(model, gguf_file, dtype=dtype)
         self.model = loaded.to(self.device).eval()
 
     def generate(self, prompts: Sequence[str], params: GenParams) -> list[str]:
@@ -232,12 +237,16 @@ def make_backend(
     concurrency: int = 64,
     batch_size: int = 8,
     device: str | None = None,
+    gguf_file: str | None = None,
 ) -> Backend:
-    """``server`` | ``vllm`` | ``transformers`` | ``auto`` (server if a URL is given, else vllm, else transformers)."""
+    """``server`` | ``vllm`` | ``transformers`` | ``auto`` (server if a URL is given, else vllm, else transformers).
+
+    ``gguf_file`` loads the local model from that GGUF (transformers only; a server loads its own).
+    """
     if kind == "auto":
         if base_url:
             return ServerBackend(base_url, model, api_key=api_key, concurrency=concurrency)
-        if model and vllm_available():
+        if model and vllm_available() and not gguf_file:
             kind = "vllm"
         else:
             log.warning("%s Falling back to transformers.", VLLM_MISSING)
@@ -249,7 +258,9 @@ def make_backend(
     if model is None:
         raise FollowfixError(f"--model is required for --backend {kind}")
     if kind == "vllm":
+        if gguf_file:
+            raise FollowfixError("--gguf-file is for --backend transformers (serve a GGUF with llama.cpp)")
         return VLLMBackend(model)
     if kind == "transformers":
-        return TransformersBackend(model, device=device, batch_size=batch_size)
+        return TransformersBackend(model, device=device, batch_size=batch_size, gguf_file=gguf_file)
     raise FollowfixError(f"unknown backend {kind!r} (server, vllm, transformers, auto)")

@@ -61,6 +61,13 @@ class TrainArguments:
     merge_lora: bool = field(
         default=False, metadata={"help": "also save the LoRA-merged full model to OUTPUT_DIR/merged"}
     )
+    gguf_file: str | None = field(
+        default=None,
+        metadata={
+            "help": "load the student from this GGUF file (relative to --model_name_or_path, a directory, "
+            "or absolute), dequantized to float32; with LoRA the merged model is saved too"
+        },
+    )
 
 
 def _mode_from(argv: Sequence[str]) -> str:

@@ -38,6 +38,7 @@ class PipelineConfig:
     prompts: Path
     model: str
     workdir: Path
+    gguf_file: str | None = None  # the student is this GGUF in (or relative to) ``model``
     eval_prompts: Path | None = None
     limit: int | None = None
     eval_limit: int | None = None
@@ -123,7 +124,11 @@ class Pipeline:
 
     def step_generate(self) -> None:
         backend = make_backend(
-            self.cfg.backend, self.cfg.model, base_url=self.cfg.base_url, batch_size=self.cfg.batch_size
+            self.cfg.backend,
+            self.cfg.model,
+            base_url=self.cfg.base_url,
+            batch_size=self.cfg.batch_size,
+            gguf_file=None if self.cfg.base_url else self.cfg.gguf_file,
         )
         prompts = self._prompts()
         generate_rows(prompts, backend, self.path("generate"), params=self.cfg.params)
@@ -192,6 +197,7 @@ class Pipeline:
             "--model_name_or_path", self.cfg.model,
             "--train_file", str(self.cfg.prompts if grpo else self.path("pairs")),
             "--output_dir", str(self.path("train")),
+            *(["--gguf_file", self.cfg.gguf_file] if self.cfg.gguf_file else []),
             *self.cfg.train_args,
         ]  # fmt: skip
         metrics = train_main(argv)
@@ -204,8 +210,11 @@ class Pipeline:
     def step_eval(self) -> None:
         prompts = load_prompts(self.cfg.eval_prompts or self.cfg.prompts, self.cfg.eval_limit)
         reports = {}
-        for name, model in (("before", self.cfg.model), ("after", self.trained_model())):
-            backend = make_backend(self.cfg.eval_backend, model, batch_size=self.cfg.batch_size)
+        arms = (("before", self.cfg.model, self.cfg.gguf_file), ("after", self.trained_model(), None))
+        for name, model, gguf_file in arms:
+            backend = make_backend(
+                self.cfg.eval_backend, model, batch_size=self.cfg.batch_size, gguf_file=gguf_file
+            )
             answers = self.cfg.workdir / f"eval_{name}.jsonl"
             generate_rows(prompts, backend, answers, params=self.cfg.params)
             rows = [row for _, row in read_records(answers)]

@@ -15,6 +15,7 @@ from training.config import TrainArguments, parse_train_args
 from training.data import load_preferences, load_sft, mix, sft_as_self_pairs
 from training.dpo import build_dpo_trainer, with_sft_term
 from training.grpo import build_grpo_trainer, grpo_rows, reward_funcs
+from training.loading import load_causal_lm, load_tokenizer
 from training.sft import build_sft_trainer
 
 log = logging.getLogger(__name__)
@@ -48,22 +49,28 @@ def training_rows(train_args: TrainArguments, seed: int = 0) -> list[dict[str, A
 
 def build_trainer(train_args: TrainArguments, training_args: Any, model_args: Any) -> tuple[Any, Any, bool]:
     """``(trainer, tokenizer, uses_lora)`` for the mode, from parsed arguments."""
-    from transformers import AutoTokenizer
     from trl.trainer.utils import get_peft_config
 
-    training_args.model_init_kwargs = {
+    init_kwargs = {
         "revision": model_args.model_revision,
         "attn_implementation": model_args.attn_implementation,
         "dtype": model_args.dtype,
         **(training_args.model_init_kwargs or {}),
     }
-    tokenizer = AutoTokenizer.from_pretrained(
-        model_args.model_name_or_path, revision=model_args.model_revision
+    tokenizer = load_tokenizer(
+        model_args.model_name_or_path, train_args.gguf_file, revision=model_args.model_revision
     )
     peft_config = get_peft_config(model_args)
     rows = training_rows(train_args, seed=training_args.seed)
     eval_rows = _rows(train_args, train_args.eval_file) if train_args.eval_file else None
-    model = model_args.model_name_or_path
+    model: Any = model_args.model_name_or_path
+    if train_args.gguf_file:
+        # TRL loads a model from a path without gguf_file=, so a GGUF student is loaded here and
+        # handed over as an instance (DPO without LoRA then gets a frozen copy as its reference).
+        model = load_causal_lm(model, train_args.gguf_file, **init_kwargs)
+        training_args.model_init_kwargs = None
+    else:
+        training_args.model_init_kwargs = init_kwargs
     if train_args.mode == "dpo":
         training_args.loss_type, training_args.loss_weights = with_sft_term(
             training_args.loss_type, training_args.loss_weights, train_args.sft_weight
@@ -97,7 +104,10 @@ def run_train(train_args: TrainArguments, training_args: Any, model_args: Any) -
     trainer.train(resume_from_checkpoint=training_args.resume_from_checkpoint)
     trainer.save_model(training_args.output_dir)
     tokenizer.save_pretrained(training_args.output_dir)
-    if train_args.merge_lora and uses_lora:
+    if uses_lora and train_args.gguf_file and not train_args.merge_lora:
+        # The adapter's base is a directory that only loads with gguf_file=: save a model that loads alone.
+        log.info("GGUF student with LoRA: saving the merged model to %s/merged", training_args.output_dir)
+    if uses_lora and (train_args.merge_lora or train_args.gguf_file):
         merged = trainer.model.merge_and_unload()
         merged.save_pretrained(Path(training_args.output_dir) / "merged")
         tokenizer.save_pretrained(Path(training_args.output_dir) / "merged")

@@ -26,6 +26,11 @@ def add_generation_args(parser: argparse.ArgumentParser, *, default_backend: str
         help="OpenAI-compatible base URL, e.g. http://localhost:8000/v1 (env FOLLOWFIX_VLLM_BASE_URL)",
     )
     parser.add_argument("--api-key", default=os.environ.get("FOLLOWFIX_VLLM_API_KEY"), help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--gguf-file",
+        help="load --model from this GGUF file (relative to the --model directory, or absolute; "
+        "transformers backend, dequantized to float32)",
+    )
     parser.add_argument("--concurrency", type=int, default=64, help="requests in flight (server backend)")
     parser.add_argument("--batch-size", type=int, default=8, help="prompts per batch (transformers backend)")
     parser.add_argument("--max-tokens", type=int, default=1024)
@@ -45,6 +50,7 @@ def backend_from(args: argparse.Namespace, model: str | None = None) -> Any:
         api_key=args.api_key,
         concurrency=args.concurrency,
         batch_size=args.batch_size,
+        gguf_file=args.gguf_file,
     )
 
 

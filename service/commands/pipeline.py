@@ -62,6 +62,7 @@ def run(args: argparse.Namespace) -> int:
             prompts=args.prompts,
             model=args.model,
             workdir=args.workdir,
+            gguf_file=args.gguf_file,
             eval_prompts=args.eval_prompts,
             limit=args.limit,
             eval_limit=args.eval_limit,
