@@ -11,8 +11,9 @@ constraint written tomorrow (IFBench's, a plugin's) is bounded without a line of
 - a string holds at most ``MAX_TEXT_CHARS`` characters: a text kwarg is quoted from the
   instruction (``prompt_to_repeat`` is a whole prompt), limited to 20,000 characters by the API.
 
-Integers are strict: ``true`` and ``"5"`` are refused where the model wants an integer (pydantic
-would take them as 1 and 5); an integral float (``5.0``, as IFBench's rows carry) is taken as 5.
+Numbers are strict: ``true`` and ``"5"`` are refused where the model wants an integer or a float
+(pydantic would take them as 1 and 5); an integral float (``5.0``, as IFBench's rows carry) is
+taken as 5 where an integer is wanted.
 """
 
 from __future__ import annotations
@@ -69,9 +70,11 @@ def _bounded(value: Any, annotation: Any, field: str, constraint_id: str) -> Any
 
     leaves = _leaves(annotation) if annotation is not Any else {Any}
     wants_int = int in leaves and Any not in leaves
+    wants_number = (wants_int or float in leaves) and Any not in leaves
+    kind = "an integer" if wants_int and float not in leaves else "a number"
     if isinstance(value, bool):
-        if wants_int and bool not in leaves:
-            raise fail("must be an integer, not a boolean")
+        if wants_number and bool not in leaves:
+            raise fail(f"must be {kind}, not a boolean")
         return value
     if isinstance(value, int | float):
         if isinstance(value, float) and not math.isfinite(value):
@@ -82,8 +85,8 @@ def _bounded(value: Any, annotation: Any, field: str, constraint_id: str) -> Any
             return int(value)
         return value
     if isinstance(value, str):
-        if wants_int and str not in leaves:
-            raise fail("must be an integer, not a string")
+        if wants_number and str not in leaves:
+            raise fail(f"must be {kind}, not a string")
         if len(value) > MAX_TEXT_CHARS:
             raise fail(f"has {len(value)} characters; at most {MAX_TEXT_CHARS} are allowed")
         return value

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 import pytest
+from pydantic import BaseModel
 
 from graph.constraints import build, catalogue
-from graph.constraints.bounds import MAX_COUNT, MAX_ITEMS, MAX_TEXT_CHARS
+from graph.constraints.bounds import MAX_COUNT, MAX_ITEMS, MAX_TEXT_CHARS, bounded_kwargs
 from graph.errors import ConstraintParamError
 
 PLACEHOLDERS = "detectable_content:number_placeholders"
@@ -71,3 +72,39 @@ def test_every_schema_states_the_bounds(constraint_id: str) -> None:
                 walk(value)
 
     walk(schema)
+
+
+class _PluginParams(BaseModel):
+    """Kwargs as a plugin might declare them: a ratio, an optional count, a list of counts."""
+
+    ratio: float = 0.5
+    count: int | None = None
+    counts: list[int] = []
+    label: str | Literal[1] = "x"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"ratio": True}, "ratio"),
+        ({"ratio": "0.5"}, "ratio"),
+        ({"ratio": float("inf")}, "ratio"),
+        ({"count": False}, "count"),
+        ({"counts": [1, "2"]}, "counts.1"),
+        ({"counts": [1] * (MAX_ITEMS + 1)}, "counts"),
+    ],
+)
+def test_any_params_model_is_bounded(kwargs: dict[str, Any], field: str) -> None:
+    with pytest.raises(ConstraintParamError) as caught:
+        bounded_kwargs(_PluginParams, kwargs, "plugin:example")
+    assert caught.value.field == field
+
+
+def test_bounded_kwargs_keep_what_is_fine() -> None:
+    fine = {"ratio": 1, "count": 3.0, "counts": [2.0, 3], "label": "y"}
+    assert bounded_kwargs(_PluginParams, fine, "plugin:example") == {
+        "ratio": 1,
+        "count": 3,
+        "counts": [2, 3],
+        "label": "y",
+    }
