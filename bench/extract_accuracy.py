@@ -20,8 +20,9 @@ from typing import Any
 
 from graph.constraints import build
 from graph.errors import ConstraintError
-from graph.extract import extract
+from graph.extract import extract, rules
 from graph.extract.scoring import Score
+from graph.extract.text import Doc
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "fixtures" / "extract_corpus"
@@ -68,6 +69,28 @@ def report(name: str, score: Score, seconds: float, rows: int) -> None:
             print(f"   {cid:48} {score.missed[cid]:6}  {score.spurious[cid]:8}  {score.wrong_kwargs[cid]:12}")
 
 
+# The modules that existed before the IFBench families: the anchor for the cost of the new ones.
+_IFEVAL_MODULES = ("rules_length", "rules_format", "rules_case", "rules_keywords", "rules_startend")
+
+
+def rule_cost(path: Path, repeats: int = 3) -> tuple[float, float]:
+    """ms per prompt running every rule vs only the IFEval-family modules' rules, interleaved in
+    one run so machine load hits both alike (best of ``repeats``)."""
+    prompts = [json.loads(line)["prompt"] for line in path.read_text(encoding="utf-8").splitlines()]
+    anchor = [r for r in rules.RULES if r.__module__.rsplit(".", 1)[-1] in _IFEVAL_MODULES]
+    best = {"all": float("inf"), "anchor": float("inf")}
+    for _ in range(repeats):
+        for name, chosen in (("all", rules.RULES), ("anchor", anchor)):
+            started = time.perf_counter()
+            for prompt in prompts:
+                doc = Doc.of(prompt)
+                for rule in chosen:
+                    for _hit in rule(doc):
+                        pass
+            best[name] = min(best[name], (time.perf_counter() - started) * 1000 / len(prompts))
+    return best["all"], best["anchor"]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--benchmarks", type=Path, default=ROOT.parent / "shared" / "benchmarks")
@@ -89,6 +112,12 @@ def main() -> None:
         score = score_file(path, args.extractor, show=args.show)
         rows = sum(1 for _ in path.open(encoding="utf-8"))
         report(f"{name} ({path.name})", score, time.perf_counter() - started, rows)
+    if args.extractor == "rules" and args.only in (None, "ifeval"):
+        every, anchor = rule_cost(sets["ifeval"])
+        print(
+            f"\n== rule cost on IFEval prompts: all rules {every:.2f} ms per prompt, IFEval-family rules"
+            f" only {anchor:.2f} ms (anchor, same run): x{every / anchor:.2f}"
+        )
 
 
 if __name__ == "__main__":

@@ -90,3 +90,20 @@ def flag_rule(cid: str, pattern: re.Pattern[str], guard: re.Pattern[str] | None 
 
     rule.__name__ = cid.replace(":", "_")
     return rule
+
+
+def needs(*words: str) -> Callable[[Rule], Rule]:
+    """Skip a rule unless one of ``words`` (lowercase) is in the text: its patterns cannot match
+    without one, and a substring test is far cheaper than a number-first regex scan."""
+
+    def wrap(rule: Rule) -> Rule:
+        def guarded(doc: Doc) -> Iterable[Hit]:
+            if any(word in doc.lower for word in words):
+                return rule(doc)
+            return ()
+
+        guarded.__name__ = rule.__name__
+        guarded.__module__ = rule.__module__
+        return guarded
+
+    return wrap

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator
 
 from graph.extract.numbers import NUM, parse_number
-from graph.extract.rulebase import Hit, in_sentences, rx, span
+from graph.extract.rulebase import Hit, in_sentences, needs, rx, span
 from graph.extract.text import Doc
 
 _BULLETS = rx(
@@ -27,6 +27,7 @@ _EXACT_THINGS = rx(
 )
 
 
+@needs("bullet")
 def number_bullet_lists(doc: Doc) -> Iterator[Hit]:
     for pattern in (_BULLETS, _BULLETS_AFTER):
         for segment, match in in_sentences(doc, pattern):
@@ -176,6 +177,7 @@ _PLACEHOLDERS = rx(rf"(?P<n>{NUM})\s+(?:[a-z]+\s+){{0,2}}?place[\s-]?holders?\b"
 _PLACEHOLDER = rx(r"\bplace[\s-]?holders?\b")
 
 
+@needs("place")
 def number_placeholders(doc: Doc) -> Iterator[Hit]:
     for segment, match in in_sentences(doc, _PLACEHOLDERS):
         count = parse_number(match.group("n"))

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator
 
 from graph.extract.numbers import NUM, parse_number
-from graph.extract.rulebase import Hit, in_sentences, rx, span
+from graph.extract.rulebase import Hit, in_sentences, needs, rx, span
 from graph.extract.text import Doc
 
 _AT_LEAST = (
@@ -23,6 +23,7 @@ _RANGE = rx(
 )
 
 
+@needs("word")
 def word_count_range(doc: Doc) -> Iterator[Hit]:
     """ "between 50 and 60 words" (a two-sided range said with between/range) -> one range id."""
     for segment, match in in_sentences(doc, _RANGE):
@@ -69,6 +70,7 @@ def _two(pattern: re.Pattern[str], cid: str, key: str, doc: Doc) -> Iterator[Hit
             return
 
 
+@needs("unique", "distinct", "different")
 def unique_word_count(doc: Doc) -> Iterator[Hit]:
     for segment, match in in_sentences(doc, _UNIQUE):
         if re.search(r"all\s+different\s+words|same\s+number\s+of\s+characters", segment.text, re.I):
@@ -81,10 +83,12 @@ def unique_word_count(doc: Doc) -> Iterator[Hit]:
             return
 
 
+@needs("conjunction")
 def conjunctions(doc: Doc) -> Iterator[Hit]:
     yield from _two(_CONJUNCTIONS, "count:conjunctions", "small_n", doc)
 
 
+@needs("pronoun")
 def pronouns(doc: Doc) -> Iterator[Hit]:
     for segment, match in in_sentences(doc, _PRONOUNS):
         if not _PRONOUN_GUARD.search(segment.text):
@@ -95,10 +99,12 @@ def pronouns(doc: Doc) -> Iterator[Hit]:
             return
 
 
+@needs("name", "people", "person")
 def person_names(doc: Doc) -> Iterator[Hit]:
     yield from _two(_NAMES, "count:person_names", "N", doc)
 
 
+@needs("numbers")
 def numbers(doc: Doc) -> Iterator[Hit]:
     yield from _two(_NUMBERS, "count:numbers", "N", doc)
 
@@ -115,6 +121,7 @@ _OVERLAP = rx(
 )
 
 
+@needs("stop")
 def stop_words(doc: Doc) -> Iterator[Hit]:
     for segment, match in in_sentences(doc, _STOP):
         yield Hit(
@@ -125,6 +132,7 @@ def stop_words(doc: Doc) -> Iterator[Hit]:
         return
 
 
+@needs("trigram")
 def overlap(doc: Doc) -> Iterator[Hit]:
     """Trigram overlap with "the provided reference text": the rest of the prompt is that text."""
     for segment, match in in_sentences(doc, _OVERLAP):
@@ -188,6 +196,7 @@ _ORD = {
 }
 
 
+@needs("punctuation")
 def punctuation(doc: Doc) -> Iterator[Hit]:
     for segment, match in in_sentences(doc, _PUNCTUATION):
         if re.search(r"\b(?:use|include|contain|at\s+least\s+once|employ)\w*", segment.text, re.I):
@@ -195,6 +204,7 @@ def punctuation(doc: Doc) -> Iterator[Hit]:
             return
 
 
+@needs("japanese")
 def words_japanese(doc: Doc) -> Iterator[Hit]:
     for segment, match in in_sentences(doc, _JAPANESE):
         value = int(match.group("n")) if match.group("n") else _ORD[match.group("o").lower()]
@@ -207,6 +217,7 @@ _KEYWORD_TIMES = rx(
 )
 
 
+@needs("word")
 def keywords_multiple(doc: Doc) -> Iterator[Hit]:
     """Five keywords with their own counts in one request (IFBench's 1, 2, 3, 5, 7 ladder)."""
     for segment in doc.sentences:

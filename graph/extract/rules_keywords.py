@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator
 
 from graph.extract.numbers import Bound, bounds, quantity
-from graph.extract.rulebase import Hit, negated_before, rx
+from graph.extract.rulebase import Hit, needs, negated_before, rx
 from graph.extract.text import Doc, quoted
 
 _VERB = r"(?:avoid|steer\s+clear\s+of|omit(?:s|ting)?|exclud(?:e|es|ing)|include[sd]?|including|us(?:e|es|ing)|mention(?:ing)?|contain(?:s|ing)?|featur(?:e|es|ing)|incorporat(?:e|es|ing))"
@@ -270,6 +270,9 @@ _LETTER_FREQ = rx(quantity(r"(?:times?|x)\b", times=True))
 _LETTER_BEFORE = rx(quantity(r"(?:(?:more\s+)?(?:exclamation\s+marks?|hashtags?|question\s+marks?))"))
 
 
+@needs(
+    "letter", "exclamation", "hashtag", "question mark", "at sign", "dollar sign", "percent sign", "ampersand"
+)
 def letter_frequency(doc: Doc) -> Iterator[Hit]:
     """ "the letter q at least 4 times"; "no letter e" is fewer than 1; symbols by name count too.
 

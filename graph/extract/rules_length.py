@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from graph.extract.numbers import NUM, ORDINAL, bounds, parse_number, parse_ordinal, quantity
-from graph.extract.rulebase import Hit, in_parentheses, in_sentences, rx, span, wants_nothing
+from graph.extract.rulebase import Hit, in_parentheses, in_sentences, needs, rx, span, wants_nothing
 from graph.extract.text import Doc
 
 _NOT_CAPS = r"(?!\s+(?:or\s+phrases?\s+)?(?:[\w-]+\s+){0,5}?(?:in|with|be\s+in|are\s+in|that\s+are|written\s+in)\s+(?:all\s+)?(?:capital|caps|upper|uppercase|capitalized)\b)"
@@ -53,10 +53,12 @@ def _counted(doc: Doc, unit: re.Pattern[str], topic: re.Pattern[str], key: str, 
             return
 
 
+@needs("word")
 def number_words(doc: Doc) -> Iterator[Hit]:
     yield from _counted(doc, _WORDS, _WORDS_TOPIC, "num_words", "length_constraints:number_words")
 
 
+@needs("sentence")
 def number_sentences(doc: Doc) -> Iterator[Hit]:
     yield from _counted(
         doc, _SENTENCES, _SENTENCES_TOPIC, "num_sentences", "length_constraints:number_sentences"
@@ -69,6 +71,7 @@ _PIECES = rx(rf"(?<![\w-])(?P<n>{NUM})(?:\s*-)?\s+(?:[a-z]+\s+){{0,2}}?{_UNIT}\b
 _LINE_DIVIDER = re.compile(r"^\s*\*\*\*\s*$", re.MULTILINE)
 
 
+@needs("***")
 def number_paragraphs(doc: Doc) -> Iterator[Hit]:
     """Paragraphs split by the markdown divider ``***``: the count is the nearest "N paragraphs"."""
     divider = _DIVIDER.search(doc.text)
@@ -106,6 +109,7 @@ _NTH = [
 _PARAGRAPHS = rx(rf"(?<![\w-])(?P<n>{NUM})(?:\s*-)?\s+(?:[a-z]+\s+)?paragraphs?\b")
 
 
+@needs("paragraph")
 def nth_paragraph_first_word(doc: Doc) -> Iterator[Hit]:
     """ "The second paragraph must start with the word X" plus the paragraph count it lives in."""
     counts = [(m.start(), parse_number(m.group("n"))) for m in _PARAGRAPHS.finditer(doc.text)]

@@ -34,10 +34,11 @@ class Doc:
 
     text: str
     sentences: list[Segment] = field(default_factory=list)
+    lower: str = ""
 
     @classmethod
     def of(cls, text: str) -> Doc:
-        return cls(text, split_sentences(text))
+        return cls(text, split_sentences(text), text.lower())
 
     def sentence_at(self, index: int) -> int:
         """Position in ``sentences`` of the sentence holding character ``index``."""
