@@ -30,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.service_load import (  # noqa: E402
+from service_load import (  # noqa: E402  (this script's own directory is sys.path[0])
     RawClient,
     benchmarks_dir,
     cpu_seconds,
@@ -39,6 +39,7 @@ from bench.service_load import (  # noqa: E402
     run_load,
     wait_ready,
 )
+
 from tests.support.net import free_port  # noqa: E402
 
 
