@@ -7,6 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
+from graph.constraints.patterns import pattern_budget
 from graph.context import RunContext
 from graph.errors import TeacherError
 from graph.run import correct
@@ -53,16 +54,21 @@ async def correct_response(
         )
     time_limit = min(options.deadline_s or settings.request_timeout_s, settings.request_timeout_s)
     try:
+        # One regex-matching budget for the whole correction: every verify of every round draws on
+        # it, the hard per-request limit on what regex kwargs may cost (graph.constraints.patterns).
         async with deadline(time_limit, "the correction"):
-            specs = await _constraint_specs(body, settings.extractor, teacher)
-            context = RunContext(
-                strategy=strategy,
-                max_rounds=max_rounds,
-                mode=options.mode,
-                teacher=teacher_config,
-                fix_feasible_rest=options.fix_feasible_rest,
-            )
-            result = await correct(body.instruction, body.response, specs, context=context, teacher=teacher)
+            with pattern_budget():
+                specs = await _constraint_specs(body, settings.extractor, teacher)
+                context = RunContext(
+                    strategy=strategy,
+                    max_rounds=max_rounds,
+                    mode=options.mode,
+                    teacher=teacher_config,
+                    fix_feasible_rest=options.fix_feasible_rest,
+                )
+                result = await correct(
+                    body.instruction, body.response, specs, context=context, teacher=teacher
+                )
     except TeacherError as exc:
         metrics.teacher_errors.labels(status_for(exc)[1]).inc()
         raise
