@@ -102,3 +102,49 @@ def test_sync_extract_runs_the_llm_path(teacher_server) -> None:
 def test_llm_without_teacher_is_an_error() -> None:
     with pytest.raises(ExtractionError, match="needs a teacher"):
         extract(INSTRUCTION, extractor="llm")
+
+
+async def test_llm_covers_ifbench_ids_through_their_schemas(teacher_server) -> None:
+    """The menu the teacher sees lists all 83 ids with schemas; an IFBench spec is validated too."""
+    from graph.constraints import catalogue
+    from graph.constraints.ifbench.ids import OFFICIAL_IDS
+
+    reply = json.dumps(
+        {
+            "constraints": [
+                {"id": "count:pronouns", "kwargs": {"N": 12}, "evidence": "a dozen pronouns"},
+                {"id": "ratio:stop_words", "kwargs": {"percentage": "lots"}},
+            ]
+        }
+    )
+    fixed = json.dumps(
+        {"constraints": [{"id": "count:pronouns", "kwargs": {"N": 12}, "evidence": "a dozen pronouns"}]}
+    )
+    url = teacher_server(mode="scripted", replies=[reply, fixed])
+    text = "Tell a fable and sprinkle in a dozen pronouns or so."
+    found = await aextract(text, extractor="llm", teacher=make_teacher(fast_teacher_config(url)))
+    assert [(c.id, c.kwargs, c.source) for c in found] == [("count:pronouns", {"N": 12}, "llm")]
+    assert text[found[0].span[0] : found[0].span[1]] == "a dozen pronouns"
+    menu = url.server.requests[0]["messages"][0]["content"]
+    assert all(f"- {cid}:" in menu for cid in (*OFFICIAL_IDS, *catalogue()))
+    assert '"N"' in menu and '"percentage"' in menu
+
+
+async def test_hybrid_asks_only_for_what_the_ifbench_rules_missed(teacher_server) -> None:
+    extra = json.dumps(
+        {
+            "constraints": [
+                {"id": "format:title_case", "kwargs": {}},
+                {"id": "words:odd_even_syllables", "kwargs": {}, "evidence": "syllable counts that seesaw"},
+            ]
+        }
+    )
+    url = teacher_server(mode="scripted", replies=[extra])
+    text = "Write in title case. Keep syllable counts that seesaw from word to word."
+    found = await aextract(text, extractor="hybrid", teacher=make_teacher(fast_teacher_config(url)))
+    assert {(c.id, c.source) for c in found} == {
+        ("format:title_case", "rule"),
+        ("words:odd_even_syllables", "llm"),
+    }
+    asked = url.server.requests[0]["messages"][-1]["content"]
+    assert "format:title_case" in asked.split("Already found")[1]
