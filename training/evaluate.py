@@ -77,6 +77,25 @@ def score_rows(rows: Iterable[Mapping[str, Any]], *, skip_unsupported: bool = Fa
     return EvalReport(**asdict(headline(verdicts)), unsupported=unsupported)
 
 
+def per_instruction(rows: Iterable[Mapping[str, Any]]) -> dict[str, dict[str, float]]:
+    """Per constraint id: instructions seen and percent followed, strict and loose (unknown ids skipped)."""
+    counts: dict[str, list[int]] = {}
+    for row in rows:
+        try:
+            verdict = row_verdict(row)
+        except UnknownConstraintError:
+            continue
+        for i, cid in enumerate(verdict.instruction_id_list):
+            tally = counts.setdefault(cid, [0, 0, 0])
+            tally[0] += 1
+            tally[1] += bool(verdict.strict[i])
+            tally[2] += bool(verdict.loose[i])
+    return {
+        cid: {"n": n, "strict": 100.0 * s / n, "loose": 100.0 * lo / n}
+        for cid, (n, s, lo) in sorted(counts.items())
+    }
+
+
 def join_responses(
     prompts: Sequence[PromptRow], responses_path: str | Path, *, missing_fails: bool = False
 ) -> list[dict[str, Any]]:

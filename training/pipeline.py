@@ -54,6 +54,63 @@ class PipelineConfig:
     train_mode: str = "dpo"  # dpo: on corrected pairs; grpo: on the prompts, verifier as reward
 
 
+def verify_file(answers: Path, output: Path) -> tuple[int, int]:
+    """Strict verdicts of every answered row -> ``output``; returns ``(rows, failing)``."""
+    rows = [row for _, row in read_records(answers)]
+    failing = 0
+    with output.open("w", encoding="utf-8") as fh:
+        for row in rows:
+            verdicts = follows(row, "strict")
+            failing += not all(verdicts)
+            out = {**row, "follow_instruction_list": verdicts, "follow_all_instructions": all(verdicts)}
+            fh.write(json.dumps(out, ensure_ascii=False) + "\n")
+    return len(rows), failing
+
+
+def correct_file(verified: Path, output: Path, context: Any) -> int:
+    """Correct every failing verified row, appending results (a rerun skips done ids); returns the count."""
+    from graph.run import correct_sync
+
+    seen = {row["id"] for _, row in read_records(output)} if output.is_file() else set()
+    todo = [r for _, r in read_records(verified) if not r["follow_all_instructions"]]
+    with output.open("a", encoding="utf-8") as fh:
+        for row in todo:
+            cid = f"pipeline-{row['key']}"
+            if cid in seen:
+                continue
+            specs = [
+                {"id": i, "kwargs": k} for i, k in zip(row["instruction_id_list"], row["kwargs"], strict=True)
+            ]
+            result = correct_sync(
+                row["prompt"], row["response"], constraints=specs, context=context, correction_id=cid
+            )
+            fh.write(result.model_dump_json() + "\n")
+            fh.flush()
+    return len(todo)
+
+
+def pairs_files(
+    corrected: Path, pairs_path: Path, sft_path: Path, pair_mode: str = "final"
+) -> tuple[int, int]:
+    """TRL preference rows and SFT rows of the corrections whose final text passes all; ``(pairs, corrections)``."""
+    from graph.data.formats import sft_row, trl_row
+    from graph.data.pairs import build_pairs, dedup
+    from graph.result import CorrectionResult
+
+    results = [CorrectionResult.model_validate(row) for _, row in read_records(corrected)]
+    pairs = dedup([p for r in results for p in build_pairs(r, pair_mode)])  # type: ignore[arg-type]
+    if not pairs:
+        raise FollowfixError(
+            f"no preference pairs from {len(results)} corrections (none reached all-pass): nothing to "
+            "train on. Configure a teacher, or use more prompts."
+        )
+    with pairs_path.open("w", encoding="utf-8") as fh:
+        fh.writelines(json.dumps(trl_row(p), ensure_ascii=False) + "\n" for p in pairs)
+    with sft_path.open("w", encoding="utf-8") as fh:
+        fh.writelines(json.dumps(sft_row(p), ensure_ascii=False) + "\n" for p in pairs)
+    return len(pairs), len(results)
+
+
 class Pipeline:
     """Runs the steps in order; ``done(step)`` tells whether a step's output is complete."""
 
@@ -135,58 +192,22 @@ class Pipeline:
         self._finish("generate", rows=len(prompts), backend=backend.name)
 
     def step_verify(self) -> None:
-        rows = [row for _, row in read_records(self.path("generate"))]
-        failing = 0
-        with self.path("verify").open("w", encoding="utf-8") as fh:
-            for row in rows:
-                verdicts = follows(row, "strict")
-                failing += not all(verdicts)
-                out = {**row, "follow_instruction_list": verdicts, "follow_all_instructions": all(verdicts)}
-                fh.write(json.dumps(out, ensure_ascii=False) + "\n")
-        self._finish("verify", rows=len(rows), failing=failing)
+        rows, failing = verify_file(self.path("generate"), self.path("verify"))
+        self._finish("verify", rows=rows, failing=failing)
 
     def step_correct(self) -> None:
         from graph.context import RunContext
-        from graph.run import correct_sync
 
         strategy: Any = self.cfg.strategy if self.cfg.teacher else "rules"
         context = RunContext(strategy=strategy, teacher=self.cfg.teacher)
-        out = self.path("correct")
-        seen = {row["id"] for _, row in read_records(out)} if out.is_file() else set()
-        todo = [r for _, r in read_records(self.path("verify")) if not r["follow_all_instructions"]]
-        with out.open("a", encoding="utf-8") as fh:
-            for row in todo:
-                cid = f"pipeline-{row['key']}"
-                if cid in seen:
-                    continue
-                specs = [
-                    {"id": i, "kwargs": k}
-                    for i, k in zip(row["instruction_id_list"], row["kwargs"], strict=True)
-                ]
-                result = correct_sync(
-                    row["prompt"], row["response"], constraints=specs, context=context, correction_id=cid
-                )
-                fh.write(result.model_dump_json() + "\n")
-                fh.flush()
-        self._finish("correct", failing=len(todo))
+        failing = correct_file(self.path("verify"), self.path("correct"), context)
+        self._finish("correct", failing=failing)
 
     def step_pairs(self) -> None:
-        from graph.data.formats import sft_row, trl_row
-        from graph.data.pairs import build_pairs, dedup
-        from graph.result import CorrectionResult
-
-        results = [CorrectionResult.model_validate(row) for _, row in read_records(self.path("correct"))]
-        pairs = dedup([p for r in results for p in build_pairs(r, self.cfg.pair_mode)])  # type: ignore[arg-type]
-        if not pairs:
-            raise FollowfixError(
-                f"no preference pairs from {len(results)} corrections (none reached all-pass): nothing to "
-                "train on. Configure a teacher, or use more prompts."
-            )
-        with self.path("pairs").open("w", encoding="utf-8") as fh:
-            fh.writelines(json.dumps(trl_row(p), ensure_ascii=False) + "\n" for p in pairs)
-        with (self.cfg.workdir / "sft.jsonl").open("w", encoding="utf-8") as fh:
-            fh.writelines(json.dumps(sft_row(p), ensure_ascii=False) + "\n" for p in pairs)
-        self._finish("pairs", pairs=len(pairs), corrections=len(results))
+        pairs, corrections = pairs_files(
+            self.path("correct"), self.path("pairs"), self.cfg.workdir / "sft.jsonl", self.cfg.pair_mode
+        )
+        self._finish("pairs", pairs=pairs, corrections=corrections)
 
     def step_train(self) -> None:
         from training.train import main as train_main
