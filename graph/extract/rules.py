@@ -89,8 +89,27 @@ def extract_rules(instruction: str) -> list[ExtractedConstraint]:
                 log.warning("rule %s produced invalid kwargs %r: %s", rule.__name__, hit.kwargs, exc)
                 continue
             found.setdefault(item.key(), item)
-    kept = _drop_subsumed(doc, list(found.values()))
+    kept = _reference_text(doc, _drop_subsumed(doc, list(found.values())))
     return sorted(kept, key=lambda c: (c.span, c.id))
+
+
+def _reference_text(doc: Doc, items: list[ExtractedConstraint]) -> list[ExtractedConstraint]:
+    """ "Overlap with the provided reference text": the prompt less every constraint's sentence."""
+    overlap = next((c for c in items if c.id == "ratio:overlap"), None)
+    if overlap is None:
+        return items
+    drop = set().union(*(_sentences(doc, c.span) for c in items))
+    cuts = [doc.sentences[i] for i in sorted(drop)]
+    pieces, position = [], 0
+    for segment in cuts:
+        pieces.append(doc.text[position : segment.start])
+        position = segment.end
+    rest = "".join([*pieces, doc.text[position:]]).strip()
+    if not rest:
+        return items
+    kwargs = {**overlap.kwargs, "reference_text": rest}
+    rebuilt = ExtractedConstraint.validated(overlap.id, kwargs, overlap.span, "rule")
+    return [rebuilt if c is overlap else c for c in items]
 
 
 def _drop_subsumed(doc: Doc, items: list[ExtractedConstraint]) -> list[ExtractedConstraint]:

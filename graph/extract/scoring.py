@@ -2,7 +2,8 @@
 
 Matching is per instruction and by multiset (an id may occur twice, as in "600 to 700 words").
 "Exact" compares kwargs as stored; "equivalent" also accepts kwargs the checker treats the same
-(keywords and first words compare case-insensitively, as the official checker does).
+(keywords and first words compare case-insensitively, as the official checker does; runs of
+whitespace compare equal, as word-based checkers such as trigram overlap see no difference).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ def _key(spec: Spec, *, loose: bool) -> str:
 
 def _fold(value: Any) -> Any:
     if isinstance(value, str):
-        return value.strip().casefold()
+        return " ".join(value.split()).casefold()
     if isinstance(value, list):
         return sorted(_fold(v) for v in value)
     if isinstance(value, float) and value.is_integer():
