@@ -1,6 +1,6 @@
 """The paper's experiment at small scale: backbone vs SFT ("Discrimination") vs DPO+SFT ("Contrastive").
 
-Steps, in order: student answers to N training prompts; strict verification; correction with each
+Steps, in order: a GGUF student dequantized once into a plain model directory; student answers to N training prompts; strict verification; correction with each
 strategy (``rules``, ``hybrid``) keeping only pairs whose chosen text passes every constraint; the
 trained arms (SFT on corrected answers, DPO+SFT on the pairs, one run per seed, same start); the
 same greedy generation on the held-out eval prompts for every arm; scoring (four headline figures
@@ -73,6 +73,7 @@ class PaperLoop:
             raise FollowfixError(f"train_on: {config.train_on!r} is not among the strategies run")
         if config.train_prompts.resolve() == config.eval_prompts.resolve():
             raise FollowfixError("eval_prompts must be disjoint from train_prompts (a different file)")
+        config.workdir = config.workdir.resolve()  # adapters name their base by this path
         self.cfg = config
         self.train_on = config.train_on or config.strategies[-1]
         (config.workdir / "steps").mkdir(parents=True, exist_ok=True)
@@ -85,6 +86,7 @@ class PaperLoop:
     @property
     def steps(self) -> list[str]:
         return [
+            "backbone",
             "answers",
             "verify",
             *(f"correct_{s}" for s in self.cfg.strategies),
@@ -129,9 +131,32 @@ class PaperLoop:
             kind, model, base_url=base_url, batch_size=self.cfg.batch_size, gguf_file=gguf_file
         )
 
+    def student(self) -> str:
+        """The backbone every step starts from: the GGUF converted once, else the model as given."""
+        return str(self.path("backbone")) if self.cfg.gguf_file else self.cfg.model
+
+    def step_backbone(self) -> dict[str, Any]:
+        """Dequantize a GGUF student once into a safetensors directory (loading a GGUF takes ~1 min)."""
+        if not self.cfg.gguf_file:
+            return {"model": self.cfg.model}
+        from training.loading import load_causal_lm, load_tokenizer
+
+        out, tmp = self.path("backbone"), self.path("backbone.tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        model = load_causal_lm(self.cfg.model, self.cfg.gguf_file)
+        model.save_pretrained(tmp)
+        load_tokenizer(self.cfg.model, self.cfg.gguf_file).save_pretrained(tmp)
+        shutil.rmtree(out, ignore_errors=True)
+        tmp.replace(out)
+        return {
+            "model": self.cfg.model,
+            "gguf_file": self.cfg.gguf_file,
+            "parameters": model.num_parameters(),
+        }
+
     def step_answers(self) -> dict[str, Any]:
         prompts = load_prompts(self.cfg.train_prompts, self.cfg.n_train)
-        backend = self._backend(self.cfg.model, self.cfg.gguf_file, self.cfg.student_base_url)
+        backend = self._backend(self.student(), None, self.cfg.student_base_url)
         generate_rows(prompts, backend, self.path("answers.jsonl"), params=self.cfg.params)
         return {"rows": len(prompts), "backend": backend.name}
 
@@ -174,8 +199,7 @@ class PaperLoop:
         data = self.path(f"{'sft' if mode == 'sft' else 'pairs'}_{self.train_on}.jsonl")
         argv = [
             "--mode", mode,
-            "--model_name_or_path", self.cfg.model,
-            *(["--gguf_file", self.cfg.gguf_file] if self.cfg.gguf_file else []),
+            "--model_name_or_path", self.student(),
             "--train_file", str(data),
             "--output_dir", str(out),
             "--seed", seed,
@@ -191,7 +215,7 @@ class PaperLoop:
 
     def arm_model(self, arm: str) -> tuple[str, str | None]:
         if arm == "backbone":
-            return self.cfg.model, self.cfg.gguf_file
+            return self.student(), None
         out = self.path(f"arms/{arm}")
         return str(out / "merged" if (out / "merged").is_dir() else out), None
 

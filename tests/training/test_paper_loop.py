@@ -56,7 +56,7 @@ def test_paper_loop_runs_resumes_and_reports(tiny_student: Path, prompts_file: P
     loop = PaperLoop(config)
     ran: list[tuple[str, bool]] = []
     report = loop.run(lambda step, skipped: ran.append((step, skipped)))
-    expected = ["answers", "verify", "correct_rules", "pairs_rules", "train_sft_s0", "train_dpo_s0",
+    expected = ["backbone", "answers", "verify", "correct_rules", "pairs_rules", "train_sft_s0", "train_dpo_s0",
                 "eval_backbone", "eval_sft_s0", "eval_dpo_s0"]  # fmt: skip
     assert ran == [(s, False) for s in expected]
     assert set(report["scores"]) == {"backbone", "sft_s0", "dpo_s0"}
@@ -80,8 +80,10 @@ def test_paper_loop_runs_resumes_and_reports(tiny_student: Path, prompts_file: P
             r.passed for r in verify(pair["rejected"][0]["content"], instruction_id_list=ids, kwargs=kwargs)
         )
     assert report["steps"]["pairs_rules"]["types"]
-    for arm in ("sft_s0", "dpo_s0"):  # GGUF + LoRA: a merged model that loads alone is what is evaluated
-        assert (config.workdir / "arms" / arm / "merged" / "config.json").is_file()
+    assert (config.workdir / "backbone" / "model.safetensors").is_file()  # the GGUF, converted once
+    assert report["steps"]["backbone"]["parameters"] > 0
+    for arm in ("sft_s0", "dpo_s0"):  # LoRA adapters on the converted backbone
+        assert (config.workdir / "arms" / arm / "adapter_model.safetensors").is_file()
         assert report["steps"][f"train_{arm}"]["rows"] == len(pairs)
 
     ran.clear()
