@@ -80,5 +80,14 @@ def test_an_outer_budget_is_shared_and_drawn_down() -> None:
     with pattern_budget(0.05) as outer:
         with pattern_budget() as inner:
             assert inner is outer
-            KwargPattern("tea", field="k").search("tea " * 1000)
+            KwargPattern("te+a", field="k").findall("tea " * 1000)
         assert 0 < outer.left < 0.05
+
+
+def test_a_literal_is_never_charged_nor_refused() -> None:
+    """A real keyword's verdict must not depend on load: literals run outside the budget."""
+    with pattern_budget(0.0) as spent:
+        assert KwargPattern("tea", field="k").findall("tea " * 1000) == ["tea"] * 1000
+        assert spent.left == 0.0
+        with pytest.raises(PatternBudgetError):
+            KwargPattern("te+a", field="k").search("tea")
