@@ -53,7 +53,7 @@ _LE = (
 )
 _EQ = r"exactly|only|just|precisely"
 PRE = rf"(?:{_LE}|{_GE}|{_GT}|{_LT}|{_EQ}|between)"
-POST = r"(?:\+|tops\b|max(?:imum)?\b|at\s+most\b|at\s+the\s+most\b|or\s+so\s+at\s+most|at\s+minimum\b|at\s+least\b|or\s+more|or\s+greater|or\s+above|or\s+longer|or\s+less|or\s+fewer|or\s+below|or\s+under|or\s+shorter)"
+POST = r"(?:\+|tops\b|max(?:imum)?\b|at\s+most\b|at\s+the\s+most\b|or\s+so\s+at\s+most|at\s+minimum\b|at\s+least\b|minimum\b|or\s+more|or\s+greater|or\s+above|or\s+longer|or\s+less|or\s+fewer|or\s+below|or\s+under|or\s+shorter)"
 _RANGE = r"(?:to|or|and|-|–)"
 _TOTAL = r"(?:(?:a\s+)?total\s+of\s+)?"
 
@@ -134,7 +134,16 @@ def bounds(match: re.Match[str], *, negated: bool = False) -> list[Bound]:
 def _interpret(pre: str, post: str, first: int, second: int | None) -> list[Bound]:
     if second is not None and second >= first:
         return [("at least", first), ("less than", second + 1)]
-    if not pre and post in {"+", "or more", "or greater", "or above", "or longer", "at minimum", "at least"}:
+    if not pre and post in {
+        "+",
+        "or more",
+        "or greater",
+        "or above",
+        "or longer",
+        "at minimum",
+        "at least",
+        "minimum",
+    }:
         return [("at least", first)]
     if not pre and post:
         return [("less than", first + 1)]

@@ -95,7 +95,7 @@ _RESPONSE = rx(
 )
 _CAPITAL = rx(
     rf"\ball\s+{_CAPS}(?!\s+(?:cit(?:y|ies)|gains?|punishment|expenditure|markets?))|\ball\s+letters\b[^.]{{0,40}}\bcapitali[sz]ed|\bcapitali[sz]e\s+(?:all|every|each)\b"
-    rf"|\bonly\s+(?:use\s+)?{_CAPS}|\bin\s+(?:english\s+)?(?:capitals|capital\s+letters|block\s+capitals)\b|\bblock\s+capitals\b|\bno\s+lower\s*-?\s*case\s+letters|\bin\s+(?:all\s+)?(?:CAPS|UPPERCASE)\b|\ball[\s-]caps\b"
+    rf"|\bonly\s+(?:use\s+)?{_CAPS}|\bin\s+(?:english\s+)?(?:capitals|capital\s+letters|block\s+capitals)\b|\bblock\s+capitals\b|\b(?:capital\s+letters|capitals|uppercase\s+letters|upper\s*case)\s+only\b|\bno\s+lower\s*-?\s*case\s+letters|\bin\s+(?:all\s+)?(?:CAPS|UPPERCASE)\b|\ball[\s-]caps\b"
 )
 
 
@@ -122,7 +122,8 @@ def change_case(doc: Doc) -> Iterator[Hit]:
             clause_before(before, len(before), 60),
             re.I,
         )
-        negated = negated or fact
+        topic = re.search(r"\b(?:about|of|regarding)\s+(?:the\s+)?(?:[a-z]+\s+(?:of\s+)?)?$", before, re.I)
+        negated = negated or fact or bool(topic)
         # "not a single word ... should contain lowercase letters" asks for capitals.
         no_word = match.group().lower().startswith("lower") and _NO_WORD.search(
             clause_before(segment.text, match.start(), 80)

@@ -119,7 +119,7 @@ def title(doc: Doc) -> Iterator[Hit]:
 
 
 _JSON = rx(
-    r"\b(?:in|into|as|using|use|with|inside|within|wrap\w*(?:\s+\w+){0,4}\s+(?:in|with)|format\w*(?:\s+\w+){0,4}\s+(?:in|as))"
+    r"\b(?:in|into|as|using|use|with|inside|within|be|wrap\w*(?:\s+\w+){0,4}\s+(?:in|with)|format\w*(?:\s+\w+){0,4}\s+(?:in|as))"
     r"\s+(?:a\s+|the\s+|valid\s+|proper\s+)*JSON\b(?!\s*(?:schema|files?|parsers?|vs|versus|and\s+XML|or\s+XML))"
     r"|\bJSON\s+(?:format\w*|block|code\s+block|object|output)\b"
 )

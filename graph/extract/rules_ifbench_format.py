@@ -32,7 +32,7 @@ quotes = flag_rule(
 newline = flag_rule(
     "format:newline",
     rx(
-        r"\b(?:each|every)\s+(?:single\s+)?word\s+(?:on|in)\s+(?:a\s+)?(?:new|separate|its\s+own|own|different)\s+line"
+        r"\b(?:each|every)\s+(?:single\s+)?word\s+(?:(?:\w+\s+){0,3}?(?:appear|go|sit|be|is|placed|written)\w*\s+)?(?:on|in)\s+(?:a\s+)?(?:new|separate|its\s+own|own|different)\s+line"
         r"|\bone\s+word\s+(?:per|a|on\s+each)\s+line\b"
     ),
 )

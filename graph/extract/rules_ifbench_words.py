@@ -37,7 +37,7 @@ palindrome = flag_rule(
 prime_lengths = flag_rule(
     "words:prime_lengths",
     rx(
-        r"\bwords?\b[^.\n]{0,50}?\b(?:lengths?|letters?|characters?)\b[^.\n]{0,40}?\bprime\b|\bprime[\s-]+length\w*\s+words\b"
+        r"\bwords?\b[^.\n]{0,50}?\b(?:lengths?|letters?|characters?)\b[^.\n]{0,40}?\bprime\b|\bprime[\s-]+length\w*\s+words\b|\bprime\s+number\s+of\s+(?:letters|characters)\b"
     ),
 )
 start_verb = flag_rule(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from graph.extract.numbers import bounds, quantity
 from graph.extract.rulebase import Hit, rx
 from graph.extract.rules_keywords import _items
 from graph.extract.text import Doc
@@ -51,4 +52,27 @@ def bare_mentions(doc: Doc) -> Iterator[Hit]:
                 yield Hit("keywords:existence", {"keywords": items}, where)
 
 
-RULES = [bare_mentions]
+_FOLLOW = rx(
+    r"(?:,|\band\b)\s+(?:the\s+(?:key\s*)?word\s+)?[\"'“‘](?P<w>[^\"'”’\n]{1,40})[\"'”’]\s+"
+    + quantity(r"(?:times?|x)\b", times=True)
+)
+_FREQ_ASK = rx(
+    r"\b(?:say|use|include|mention|repeat|write)\w*\b[^.\n]{0,60}?[\"'“‘][^\"'”’\n]{1,40}[\"'”’]\s+"
+    + quantity(r"(?:times?|x)\b", times=True)
+)
+
+
+def following_counts(doc: Doc) -> Iterator[Hit]:
+    """ "Say 'river' at least 2 times and 'bank' at least 4 times": the second counted keyword."""
+    for segment in doc.sentences:
+        first = _FREQ_ASK.search(segment.text)
+        if first is None:
+            continue
+        for match in _FOLLOW.finditer(segment.text, first.end()):
+            where = (segment.start + match.start(), segment.start + match.end())
+            for relation, value in bounds(match):
+                kwargs = {"keyword": match.group("w"), "frequency": value, "relation": relation}
+                yield Hit("keywords:frequency", kwargs, where)
+
+
+RULES = [bare_mentions, following_counts]
