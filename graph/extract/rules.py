@@ -9,6 +9,7 @@ specific one wins (``SUBSUMES``).
 from __future__ import annotations
 
 import logging
+import re
 
 from graph.errors import ConstraintError
 from graph.extract import (
@@ -98,12 +99,11 @@ def _reference_text(doc: Doc, items: list[ExtractedConstraint]) -> list[Extracte
     overlap = next((c for c in items if c.id == "ratio:overlap"), None)
     if overlap is None:
         return items
-    drop = set().union(*(_sentences(doc, c.span) for c in items))
-    cuts = [doc.sentences[i] for i in sorted(drop)]
+    cuts = sorted(_own_sentence(doc, c.span) for c in items)
     pieces, position = [], 0
-    for segment in cuts:
-        pieces.append(doc.text[position : segment.start])
-        position = segment.end
+    for start, end in cuts:
+        pieces.append(doc.text[position:start] if start > position else "")
+        position = max(position, end)
     rest = "".join([*pieces, doc.text[position:]]).strip()
     if not rest:
         return items
@@ -127,3 +127,15 @@ def _sentences(doc: Doc, where: tuple[int, int]) -> set[int]:
     first = doc.sentence_at(where[0])
     last = doc.sentence_at(max(where[0], where[1] - 1))
     return set(range(first, last + 1))
+
+
+_STOP = re.compile(r"[.!?](?=\s)|\n")
+
+
+def _own_sentence(doc: Doc, where: tuple[int, int]) -> tuple[int, int]:
+    """The sentence around ``where`` by end punctuation alone (the segmenter keeps "m. Next" whole,
+    reading "m." as an initial; here a stop before the request always ends the reference text)."""
+    segment = doc.sentences[doc.sentence_at(where[0])]
+    stops = [m.end() for m in _STOP.finditer(doc.text, segment.start, where[0])]
+    after = _STOP.search(doc.text, where[1], segment.end)
+    return (stops[-1] if stops else segment.start), (after.end() if after else segment.end)
