@@ -129,7 +129,7 @@ def _sentences(doc: Doc, where: tuple[int, int]) -> set[int]:
     return set(range(first, last + 1))
 
 
-_STOP = re.compile(r"[.!?](?=\s)|\n")
+_STOP = re.compile(r"[.!?](?=\s)|\n|\s{2,}")
 
 
 def _own_sentence(doc: Doc, where: tuple[int, int]) -> tuple[int, int]:
