@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from graph.extract.languages import LANGUAGE_CODE, LANGUAGE_NAME, to_code
 from graph.extract.numbers import Bound, bounds, quantity
-from graph.extract.rulebase import Hit, clause_before, in_sentences, negated_before, rx, span
+from graph.extract.rulebase import Hit, clause_before, in_sentences, rx, span
 from graph.extract.text import Doc
 
 _NO_COMMA = rx(
@@ -99,10 +99,13 @@ _CAPITAL = rx(
 )
 
 
+_NEGATED_VERB = rx(r"\b(?:not|never|don'?t|without|no)\s+(?:[a-z]+\s+){0,2}$")
+
+
 def change_case(doc: Doc) -> Iterator[Hit]:
     """Whole reply lowercase / capitals; mentions that count CAPS words belong to the rule above."""
     for segment, match in in_sentences(doc, _CAPITAL):
-        if negated_before(segment.text, match.start(), 30):
+        if _NEGATED_VERB.search(segment.text, max(0, match.start() - 40), match.start()):
             continue  # "don't write in capital letters"
         anchor = _CAP_WORDS.search(segment.text)
         if (

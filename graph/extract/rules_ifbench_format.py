@@ -70,6 +70,7 @@ output_template = flag_rule(
     "format:output_template",
     rx(
         r"\b(?:use|follow|fill\s+in|stick\s+to)\s+(?:this|the\s+following|the\s+exact)\s+(?:exact\s+)?(?:output\s+)?template\b"
+        r"(?=\s*:|[^.\n]{0,30}?\b(?:for|in)\s+(?:your|the)\s+(?:response|answer|reply|output)\b)"
     ),
 )
 no_whitespace = flag_rule(
