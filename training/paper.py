@@ -126,10 +126,9 @@ class PaperLoop:
 
     # -- steps -------------------------------------------------------------------------------
     def _backend(self, model: str, gguf_file: str | None, base_url: str | None = None) -> Any:
-        kind = "server" if base_url else "transformers"
-        return make_backend(
-            kind, model, base_url=base_url, batch_size=self.cfg.batch_size, gguf_file=gguf_file
-        )
+        if base_url:  # the server's first model (llama.cpp serves one; its name is not our path)
+            return make_backend("server", None, base_url=base_url)
+        return make_backend("transformers", model, batch_size=self.cfg.batch_size, gguf_file=gguf_file)
 
     def student(self) -> str:
         """The backbone every step starts from: the GGUF converted once, else the model as given."""

@@ -4,12 +4,14 @@ three arms are scored on held-out prompts, a rerun skips finished steps, the tab
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from graph.constraints import verify
 from graph.errors import FollowfixError
+from tests.support.fixtures import ServerURL, fast_teacher_config
 from training.backends import GenParams
 from training.paper import PaperConfig, PaperLoop
 from training.paper_report import markdown
@@ -134,3 +136,33 @@ def test_config_errors_name_the_field(tiny_student: Path, prompts_file: Path, tm
         PaperLoop(PaperConfig(**{**config.__dict__, "eval_prompts": prompts_file}))
     with pytest.raises(FollowfixError, match="strategies: 'teacher'"):
         PaperLoop(PaperConfig(**{**config.__dict__, "strategies": ("teacher",)}))
+
+
+def test_hybrid_strategy_uses_the_teacher_where_rules_cannot_fix(
+    tiny_student: Path, prompts_file: Path, tmp_path: Path, teacher_server: Callable[..., ServerURL]
+) -> None:
+    url = teacher_server("competent")
+    words = {"key": 5, "prompt": "Explain tides in at least 30 words.",
+             "instruction_id_list": ["length_constraints:number_words"],
+             "kwargs": [{"num_words": 30, "relation": "at least"}]}  # fmt: skip
+    train = tmp_path / "train.jsonl"
+    train.write_text(prompts_file.read_text() + json.dumps(words) + "\n")
+    base = _config(tiny_student, train, tmp_path / "work")
+    config = PaperConfig(
+        **{
+            **base.__dict__,
+            "n_train": 5,
+            "strategies": ("rules", "hybrid"),
+            "seeds": (),
+            "teacher": fast_teacher_config(url),
+        }
+    )
+    report = PaperLoop(config).run()
+    steps = report["steps"]
+    assert "length_constraints:number_words" not in steps["pairs_rules"]["types"]  # no safe repair adds words
+    assert steps["pairs_hybrid"]["types"]["length_constraints:number_words"] == 1
+    assert steps["pairs_hybrid"]["pairs"] == steps["pairs_rules"]["pairs"] + 1
+    assert url.server.requests  # the teacher was called
+    assert set(report["scores"]) == {"backbone"}
+    table = markdown(report)
+    assert "| rules |" in table and "| hybrid |" in table
