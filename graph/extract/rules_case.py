@@ -15,7 +15,7 @@ _NO_COMMA = rx(
     r"|avoid(?:\s+(?:using|any|including))*|refrain\s+from\s+(?:using\s+|including\s+)?(?:any\s+)?"
     r"|\bwithout\s+(?:the\s+)?use\s+of\s+(?:any\s+)?"
     r"|(?:do\s+not|don'?t|dont|does\s+not|doesn'?t|never|cannot|can'?t|must\s+not|mustn'?t|should\s+not|shouldn'?t|not\s+to|not\s+(?:be\s+)?(?:allowed|permitted)\s+to)\s+"
-    r"(?:use|include|contain|put|add|have|insert|place|type|write|using)\s+(?:any\s+|a\s+single\s+)?(?:\w+\s+)?)"
+    r"(?:use|include|contain|put|add|have|insert|place|type|write|using|want|need|see)\s+(?:any\s+|a\s+single\s+)?(?:\w+\s+)?)"
     r"\s*(?:any\s+)?commas?\b"
     r"|\bcommas?\s+(?:are|is)\s+(?:not\s+(?:allowed|permitted|welcome)|forbidden|prohibited|banned|off[\s-]limits|out)\b"
 )
