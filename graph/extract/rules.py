@@ -67,6 +67,7 @@ SUBSUMES: dict[str, frozenset[str]] = {
     "words:repeats": _KEYWORDS,
     "count:person_names": _KEYWORDS,
     "count:words_japanese": frozenset({"language:response_language"}),
+    "sentence:increment": frozenset({"length_constraints:number_words"}),
     "format:no_bullets_bullets": frozenset(
         {"detectable_format:number_bullet_lists", "length_constraints:number_sentences"}
     ),

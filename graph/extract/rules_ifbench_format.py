@@ -76,7 +76,7 @@ output_template = flag_rule(
 no_whitespace = flag_rule(
     "format:no_whitespace",
     rx(
-        r"\b(?:not|never|n't|no|without|zero)\s+(?:contain\w*\s+|include\w*\s+|use\s+|using\s+|have\s+)?(?:any\s+)?white[\s-]?spaces?\b"
+        r"(?:\bnot|\bnever|n't|\bno|\bwithout|\bzero)\s+(?:contain\w*\s+|include\w*\s+|use\s+|using\s+|have\s+|put\s+|leave\s+|add\s+|insert\s+)?(?:any\s+)?white[\s-]?spaces?\b"
         r"|\bwhite[\s-]?spaces?\s+(?:is|are)\s+(?:not\s+allowed|forbidden|banned)"
     ),
 )

@@ -58,7 +58,8 @@ odd_even = flag_rule(
 last_first = flag_rule(
     "words:last_first",
     rx(
-        r"\blast\s+word\s+of\s+(?:each|every|a|one)\s+sentence\b[^.\n]{0,80}?\bfirst\s+word\s+of\s+the\s+(?:next|following|subsequent)"
+        r"\bfirst\s+word\s+of\s+(?:each|every)\s+sentence\b[^.\n]{0,40}?\b(?:last|final)\s+word\s+of\s+the\s+(?:previous|preceding|prior|sentence\s+before|one\s+before)"
+        r"|\blast\s+word\s+of\s+(?:each|every|a|one)\s+sentence\b[^.\n]{0,80}?\bfirst\s+word\s+of\s+the\s+(?:next|following|subsequent)"
         r"|\b(?:each|every)\s+sentence\s+(?:should|must|has\s+to|needs\s+to|will)?\s*(?:begin|start|open)s?\s+with\s+the\s+(?:last|final)\s+word\s+of\s+the\s+(?:previous|preceding|prior|last)"
     ),
 )

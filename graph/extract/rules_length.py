@@ -122,7 +122,10 @@ def nth_paragraph_first_word(doc: Doc) -> Iterator[Hit]:
             nth = parse_ordinal(groups["ord"], total) if groups.get("ord") else parse_number(groups["n"])
             if nth is None:
                 continue
-            kwargs = {"num_paragraphs": total or nth, "nth_paragraph": nth, "first_word": match.group("w")}
+            word = match.group("w").rstrip(
+                "'’"
+            )  # "start with 'Finally'": the closing quote is not the word's
+            kwargs = {"num_paragraphs": total or nth, "nth_paragraph": nth, "first_word": word}
             yield Hit("length_constraints:nth_paragraph_first_word", kwargs, span(segment, match))
             return
 
