@@ -14,6 +14,7 @@ import re
 from graph.errors import ConstraintError
 from graph.extract import (
     rules_case,
+    rules_fields,
     rules_format,
     rules_ifbench_count,
     rules_ifbench_custom,
@@ -36,6 +37,7 @@ RULES: list[Rule] = [
     *rules_case.RULES,
     *rules_keywords.RULES,
     *rules_mentions.RULES,
+    *rules_fields.RULES,
     *rules_startend.RULES,
     *rules_ifbench_count.RULES,
     *rules_ifbench_words.RULES,
