@@ -31,14 +31,33 @@ _QUOTED = re.compile(r"^[\"“'](?P<q>[^\"”'\n]{1,200})[\"”']")
 
 
 def fields(doc: Doc) -> Iterator[Hit]:
-    for segment in doc.sentences:
-        match = _FIELD.match(segment.text)
+    found = [_FIELD.match(segment.text) for segment in doc.sentences]
+    labels = [_label(m) if m else None for m in found]
+    for index, (segment, match) in enumerate(zip(doc.sentences, found, strict=True)):
         if match is None or len(_ANY_FIELD.findall(segment.text)) > 1:
-            continue  # "name: Mark nationality: Italian language: English" is data, not a spec
-        label = re.sub(r"\s+", " ", match.group("label").strip().lower())
+            continue  # "name: Mark nationality: Italian" is data, not a spec
+        near = [labels[i] for i in (index - 1, index + 1) if 0 <= i < len(labels)]
+        if any(label is not None and not _known(label) for label in near):
+            continue  # a record ("name: Mark / nationality: Italian / language: English")
+        label = labels[index] or ""
         value = match.group("value").strip()
         where = (segment.start + match.start("value"), segment.start + match.end("value"))
         yield from _read(label, value, where)
+
+
+def _label(match: re.Match[str]) -> str:
+    return re.sub(r"\s+", " ", match.group("label").strip().lower())
+
+
+def _known(label: str) -> bool:
+    patterns = (_MAX_WORDS, _MIN_WORDS, _LANGUAGE, _FORMAT, _BANNED, _REQUIRED, _BULLETS, _CLOSING)
+    return any(p.match(label) for p in patterns) or label in {
+        "length",
+        "case",
+        "style",
+        "punctuation",
+        "tone",
+    }
 
 
 def _read(label: str, value: str, where: tuple[int, int]) -> Iterator[Hit]:
