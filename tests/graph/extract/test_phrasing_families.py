@@ -96,6 +96,13 @@ FOUND = [
     ("Put every word on a new line.", "format:newline", {}),
     ("Finish every sentence with an emoji.", "format:emoji", {}),
     ("Do not include any whitespace in the output.", "format:no_whitespace", {}),
+    ("Word limit: 100.", "length_constraints:number_words", {"num_words": 101, "relation": "less than"}),
+    ("Language: German.", "language:response_language", {"language": "de"}),
+    (
+        "Banned words: 'utilize', 'leverage'.",
+        "keywords:forbidden_words",
+        {"forbidden_words": ["utilize", "leverage"]},
+    ),
 ]
 
 
@@ -152,3 +159,15 @@ def test_several_constraints_on_their_own_lines_keep_their_spans() -> None:
     for item in found:
         assert item.source == "rule" and 0 <= item.span[0] < item.span[1] <= len(text)
         assert text[item.span[0] : item.span[1]].strip()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Write a bio from this record.\nname: Mark\nnationality: Italian\nlanguage: English",
+        "Topic: the word limit debate in journalism.",
+        "Context: our language school teaches German to adults.",
+    ],
+)
+def test_fields_that_are_data_or_topics_are_not_constraints(text: str) -> None:
+    assert extract(text) == []
