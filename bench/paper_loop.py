@@ -75,6 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from graph.errors import FollowfixError
     from training.backends import GenParams
     from training.paper import PaperConfig, PaperLoop
     from training.paper_report import markdown
@@ -90,29 +91,34 @@ def main(argv: list[str] | None = None) -> int:
         from graph.teacher import TeacherConfig
 
         teacher = TeacherConfig(model=args.teacher_model, base_url=args.teacher_base_url, api_key="none")
-    loop = PaperLoop(
-        PaperConfig(
-            train_prompts=args.train_prompts,
-            eval_prompts=args.eval_prompts,
-            workdir=args.workdir,
-            model=model,
-            gguf_file=gguf_file or None,
-            n_train=args.n_train,
-            eval_limit=args.eval_limit,
-            student_base_url=args.student_base_url,
-            strategies=tuple(args.strategies),
-            teacher=teacher,
-            train_on=args.train_on,
-            seeds=tuple(args.seeds),
-            train_args=shlex.split(args.train_args),
-            params=GenParams(max_tokens=args.max_tokens, temperature=0.0, seed=0),
-            batch_size=args.batch_size,
-        )
+    config = PaperConfig(
+        train_prompts=args.train_prompts,
+        eval_prompts=args.eval_prompts,
+        workdir=args.workdir,
+        model=model,
+        gguf_file=gguf_file or None,
+        n_train=args.n_train,
+        eval_limit=args.eval_limit,
+        student_base_url=args.student_base_url,
+        strategies=tuple(args.strategies),
+        teacher=teacher,
+        train_on=args.train_on,
+        seeds=tuple(args.seeds),
+        train_args=shlex.split(args.train_args),
+        params=GenParams(max_tokens=args.max_tokens, temperature=0.0, seed=0),
+        batch_size=args.batch_size,
     )
+    try:
+        loop = PaperLoop(config)
+    except FollowfixError as exc:
+        sys.exit(f"paper loop: {exc}")
     log = logging.getLogger("paper_loop")
-    report = loop.run(
-        lambda step, skipped: log.info("%s: %s", step, "done, skipped" if skipped else "running")
-    )
+    try:
+        report = loop.run(
+            lambda step, skipped: log.info("%s: %s", step, "done, skipped" if skipped else "running")
+        )
+    except FollowfixError as exc:  # e.g. no verified pair: say so; finished steps stay for a rerun
+        sys.exit(f"paper loop stopped: {exc}")
     command = "python bench/paper_loop.py " + " ".join(shlex.quote(a) for a in (argv or sys.argv[1:]))
     table = markdown(report, command)
     (args.workdir / "report.json").write_text(json.dumps(report, indent=2) + "\n")
