@@ -4,7 +4,9 @@ The real student (SmolLM2-135M-Instruct) ships only as a GGUF; tests must not ne
 writes a file of the same kind (llama weights, a byte-level BPE vocabulary with merges, a chat
 template) from a random model built from a config. Query/key weights are permuted the way
 llama.cpp's converter permutes them, so transformers' reverse permutation restores them exactly.
-``python -m training.tiny_gguf DIR`` writes ``DIR/tiny.gguf``.
+``python -m training.tiny_gguf DIR`` writes ``DIR/tiny.gguf``. The same writer exports a fine-tuned
+llama (SmolLM2 is one) as float32 GGUF with its source file's tokenizer keys, so llama.cpp can
+generate with it as fast as with the original.
 """
 
 from __future__ import annotations
@@ -68,7 +70,7 @@ def _tensors(model: LlamaForCausalLM) -> dict[str, Any]:
     out = {
         "token_embd.weight": state["model.embed_tokens.weight"],
         "output_norm.weight": state["model.norm.weight"],
-        "output.weight": state["lm_head.weight"],
+        "output.weight": model.lm_head.weight.detach().to("cpu").float().numpy(),
     }
     names = {
         "input_layernorm": "attn_norm",
@@ -92,17 +94,56 @@ def _tensors(model: LlamaForCausalLM) -> dict[str, Any]:
     return out
 
 
-def write_gguf(model: LlamaForCausalLM, tokenizer: PreTrainedTokenizerFast, path: str | Path) -> Path:
-    """Write ``model`` and its byte-level BPE ``tokenizer`` (merges, specials, chat template) as GGUF."""
+def tokenizer_metadata(tokenizer: PreTrainedTokenizerFast) -> dict[str, Any]:
+    """llama.cpp's tokenizer keys for a byte-level BPE tokenizer (tokens, types, merges, ids, template)."""
     import json
 
+    import gguf
+
+    vocab = tokenizer.get_vocab()
+    tokens = [tok for tok, _ in sorted(vocab.items(), key=lambda item: item[1])]
+    # Added tokens (<|im_start|> too, not only eos/pad) are CONTROL, so they stay whole on reload.
+    special = set(tokenizer.all_special_tokens) | {t.content for t in tokenizer.added_tokens_decoder.values()}
+    merges = json.loads(tokenizer.backend_tokenizer.to_str())["model"]["merges"]
+    return {
+        "tokenizer.ggml.model": "gpt2",
+        "tokenizer.ggml.pre": "default",
+        "tokenizer.ggml.tokens": tokens,
+        "tokenizer.ggml.token_type": [
+            gguf.TokenType.CONTROL if t in special else gguf.TokenType.NORMAL for t in tokens
+        ],
+        "tokenizer.ggml.merges": [m if isinstance(m, str) else " ".join(m) for m in merges],
+        "tokenizer.ggml.eos_token_id": tokenizer.eos_token_id,
+        "tokenizer.ggml.padding_token_id": tokenizer.pad_token_id,
+        "tokenizer.ggml.add_bos_token": False,
+        "tokenizer.chat_template": tokenizer.chat_template,
+    }
+
+
+def source_tokenizer_metadata(gguf_path: str | Path) -> dict[str, Any]:
+    """The tokenizer keys of an existing GGUF, to write a fine-tuned copy that tokenizes identically."""
+    from transformers.integrations.gguf.reader import read_gguf_metadata
+
+    arrays = ("tokenizer.ggml.tokens", "tokenizer.ggml.merges", "tokenizer.ggml.token_type")
+    metadata, _ = read_gguf_metadata(str(gguf_path), arrays)
+    return {k: v for k, v in metadata.items() if k.startswith("tokenizer.")}
+
+
+def write_gguf(
+    model: LlamaForCausalLM,
+    tokenizer: PreTrainedTokenizerFast,
+    path: str | Path,
+    *,
+    tokenizer_meta: dict[str, Any] | None = None,
+) -> Path:
+    """Write a llama ``model`` as float32 GGUF with ``tokenizer``'s keys (or ``tokenizer_meta``'s, verbatim)."""
     import gguf
 
     cfg: Any = model.config
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     writer = gguf.GGUFWriter(str(path), "llama")
-    writer.add_name("followfix-tiny-llama")
+    writer.add_name(str(getattr(cfg, "_name_or_path", "") or "followfix-llama"))
     writer.add_context_length(cfg.max_position_embeddings)
     writer.add_embedding_length(cfg.hidden_size)
     writer.add_block_count(cfg.num_hidden_layers)
@@ -115,21 +156,23 @@ def write_gguf(model: LlamaForCausalLM, tokenizer: PreTrainedTokenizerFast, path
     writer.add_vocab_size(cfg.vocab_size)
     writer.add_file_type(gguf.LlamaFileType.ALL_F32)
 
-    vocab = tokenizer.get_vocab()
-    tokens = [tok for tok, _ in sorted(vocab.items(), key=lambda item: item[1])]
-    # Added tokens (<|im_start|> too, not only eos/pad) are CONTROL, so they stay whole on reload.
-    special = set(tokenizer.all_special_tokens) | {t.content for t in tokenizer.added_tokens_decoder.values()}
-    types = [gguf.TokenType.CONTROL if t in special else gguf.TokenType.NORMAL for t in tokens]
-    merges = json.loads(tokenizer.backend_tokenizer.to_str())["model"]["merges"]
-    writer.add_tokenizer_model("gpt2")
-    writer.add_tokenizer_pre("default")
-    writer.add_token_list(tokens)
-    writer.add_token_types(types)
-    writer.add_token_merges([m if isinstance(m, str) else " ".join(m) for m in merges])
-    writer.add_eos_token_id(int(tokenizer.eos_token_id))
-    writer.add_pad_token_id(int(tokenizer.pad_token_id))
-    writer.add_add_bos_token(False)
-    writer.add_chat_template(str(tokenizer.chat_template))
+    meta = tokenizer_meta if tokenizer_meta is not None else tokenizer_metadata(tokenizer)
+    writer.add_tokenizer_model(str(meta["tokenizer.ggml.model"]))
+    writer.add_tokenizer_pre(str(meta.get("tokenizer.ggml.pre", "default")))
+    writer.add_token_list(list(meta["tokenizer.ggml.tokens"]))
+    writer.add_token_types([int(t) for t in meta["tokenizer.ggml.token_type"]])
+    writer.add_token_merges(list(meta["tokenizer.ggml.merges"]))
+    for key, add in (
+        ("tokenizer.ggml.bos_token_id", writer.add_bos_token_id),
+        ("tokenizer.ggml.eos_token_id", writer.add_eos_token_id),
+        ("tokenizer.ggml.unknown_token_id", writer.add_unk_token_id),
+        ("tokenizer.ggml.padding_token_id", writer.add_pad_token_id),
+    ):
+        if meta.get(key) is not None:
+            add(int(meta[key]))
+    writer.add_add_bos_token(bool(meta.get("tokenizer.ggml.add_bos_token", False)))
+    if meta.get("tokenizer.chat_template"):
+        writer.add_chat_template(str(meta["tokenizer.chat_template"]))
 
     for name, weights in _tensors(model).items():
         writer.add_tensor(name, weights)

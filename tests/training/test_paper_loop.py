@@ -53,8 +53,12 @@ def _config(student: Path, prompts: Path, workdir: Path) -> PaperConfig:
     )
 
 
-def test_paper_loop_runs_resumes_and_reports(tiny_student: Path, prompts_file: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("generation", ["transformers", "llamacpp"])
+def test_paper_loop_runs_resumes_and_reports(
+    tiny_student: Path, prompts_file: Path, tmp_path: Path, generation: str
+) -> None:
     config = _config(tiny_student, prompts_file, tmp_path / "work")
+    config.generation = generation
     loop = PaperLoop(config)
     ran: list[tuple[str, bool]] = []
     report = loop.run(lambda step, skipped: ran.append((step, skipped)))
@@ -68,6 +72,15 @@ def test_paper_loop_runs_resumes_and_reports(tiny_student: Path, prompts_file: P
         "punctuation:no_comma",
     }
     assert all(report["steps"][s]["seconds"] >= 0 for s in expected)
+    assert {report["steps"][s]["backend"] for s in expected if s.startswith(("eval_", "answers"))} == {
+        generation
+    }
+    if generation == "llamacpp":  # every arm generated from its own float32 GGUF export
+        assert {p.name for p in (config.workdir / "gguf").iterdir()} == {
+            "backbone.gguf",
+            "sft_s0.gguf",
+            "dpo_s0.gguf",
+        }
 
     specs = {json.loads(line)["prompt"]: json.loads(line) for line in prompts_file.read_text().splitlines()}
     pairs = [json.loads(line) for line in (config.workdir / "pairs_rules.jsonl").read_text().splitlines()]
