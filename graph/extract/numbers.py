@@ -44,7 +44,7 @@ NUM = (
 ORDINAL = rf"(?:{'|'.join(_ORDINALS)}|last|final|\d+(?:st|nd|rd|th))"
 
 _GE = r"at\s+least|at\s+minimum|no\s+(?:less|fewer|shorter)\s+than|not\s+(?:less|fewer|shorter)\s+than|a\s+minimum\s+of|minimum\s+of|min\.?"
-_GT = r"more\s+than|greater\s+than|longer\s+than|over|above|in\s+excess\s+of|exceeding"
+_GT = r"more\s+than|upwards\s+of|greater\s+than|longer\s+than|over|above|in\s+excess\s+of|exceeding"
 _LT = r"less\s+than|fewer\s+than|shorter\s+than|under|below|lesser\s+than"
 _LE = (
     r"no\s+more\s+than|not\s+more\s+than|no\s+longer\s+than|not\s+longer\s+than|at\s+most|up\s+to|"

@@ -87,6 +87,7 @@ _LOWER = rx(
     r"\blower[\s-]*case(?:d|s)?\b|\blowercased\b|\bno\s+(?:capital\s+letters|capitals|capitali[sz]ations?|uppercase)"
     r"|\bwithout\s+(?:using\s+)?(?:any\s+)?(?:capital\s+letters|capitali[sz]ation)"
     r"|\bnot\s+(?:a\s+single|one|any)\s+(?:letter|character)s?\b[^.]{0,50}?\b(?:is|are|be|being|gets?|should\s+be|must\s+be)\s+(?:capitali[sz]ed|upper\s*case|in\s+(?:capitals|upper\s*case))"
+    r"|\b(?:don'?t|do\s+not|never|avoid)\s+(?:use|using|include|including)\s+(?:any\s+)?(?:capital\s+letters|capitals|upper\s*case(?:\s+letters)?)\b"
     r"|\bcapital\s+letters\s+are\s+not\s+allowed|\bnot\s+contain\s+any\s+capital\s+letters"
 )
 _NO_WORD = rx(r"\b(?:not\s+(?:a\s+single|one|any)|no|none\s+of\s+the)\s+(?:words?|letters?|characters?)\b")
@@ -99,6 +100,7 @@ _CAPITAL = rx(
 )
 
 
+_WH_TOPIC = rx(r"^\s*(?:why|how\s+come|what\s+makes|when\s+did)\b")
 _NEGATED_VERB = rx(r"\b(?:not|never|don'?t|without|no)\s+(?:[a-z]+\s+){0,2}$")
 
 
@@ -126,7 +128,9 @@ def change_case(doc: Doc) -> Iterator[Hit]:
             re.I,
         )
         topic = re.search(r"\b(?:about|of|regarding)\s+(?:the\s+)?(?:[a-z]+\s+(?:of\s+)?)?$", before, re.I)
-        negated = negated or fact or bool(topic)
+        # "Why do some people never use capitals?" asks about them, not of the reply
+        question = bool(_WH_TOPIC.match(segment.text)) and not re.search(r"\byou(?:r)?\b", segment.text, re.I)
+        negated = negated or fact or bool(topic) or question
         # "not a single word ... should contain lowercase letters" asks for capitals.
         no_word = match.group().lower().startswith("lower") and _NO_WORD.search(
             clause_before(segment.text, match.start(), 80)

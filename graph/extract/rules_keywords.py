@@ -13,15 +13,15 @@ from graph.extract.numbers import Bound, bounds, quantity
 from graph.extract.rulebase import Hit, needs, negated_before, rx
 from graph.extract.text import Doc, quoted
 
-_VERB = r"(?:avoid|steer\s+clear\s+of|omit(?:s|ting)?|exclud(?:e|es|ing)|include[sd]?|including|us(?:e|es|ing)|mention(?:ing)?|contain(?:s|ing)?|featur(?:e|es|ing)|incorporat(?:e|es|ing))"
-_WEAK_VERB = r"(?:with|has|have|having|add|write|put|say|saying)"
+_VERB = r"(?:avoid|steer\s+clear\s+of|omit(?:s|ting)?|weav(?:e|ing)\s+in|exclud(?:e|es|ing)|include[sd]?|including|us(?:e|es|ing)|mention(?:ing)?|contain(?:s|ing)?|featur(?:e|es|ing)|incorporat(?:e|es|ing))"
+_WEAK_VERB = r"(?:with|has|have|having|add|write|put|say|saying|want|need)"
 _ITEM = r"(?:[\"'“‘][^\"'“”’]+[\"'”’]|(?!(?:should|must|shall|will|would|can|cannot|could|may|might|need|needs|has|have|to|be|is|are|in|with|that|of|do|does)\b)[A-Za-z][\w-]*)"
 # The start of a count right after a word: "war at least 8 times", "peace twice".
 _PRE_COUNT = r"at\s+least|at\s+most|no\s+(?:more|less|fewer)\s+than|(?:more|less|fewer)\s+than|exactly|only|precisely|once|twice|thrice|\d+\s*(?:times|x)\b|(?:a\s+)?(?:minimum|maximum)\s+of"
 _NOUN = r"(?:key\s*words?|words?|terms?|phrases?|items|names?|line)"
 _LIST_START = rx(
     rf"\b(?:(?P<verb>{_VERB})|(?P<weak>{_WEAK_VERB}))\s+(?:(?:the|these|following|all|of|both|two|three|four|five|specific|exact)\s+)*(?:(?!of\b|any\b|no\b|other\b|more\b)[a-z]+\s+)??(?P<noun>{_NOUN})\b(?:\s+(?:like|such\s+as))?\s*[:\-]?\s*"
-    rf"|\b(?:the\s+)?(?P<noun2>key\s*words?|words?|terms?|phrases?|name)\s+(?={_ITEM}(?:\s*(?:,|and|or|&)\s*{_ITEM}){{0,5}}\s+(?:(?:both|all|each)\s+)?(?:(?:is|are)\s+(?:forbidden|banned|prohibited|off[\s-]limits|not\s+(?:allowed|permitted))\b|(?:should|must|cannot|can't|can\s+not|may\s+not|needs?\s+to|has\s+to|have\s+to|is\s+to|are\s+to|to|do\s+not|does\s+not|doesn't|don't)\s+(?:not\s+|never\s+)?(?:appear|be|show|occur|included|used)|appears?|shows?\s+up|occurs?)\b)"
+    rf"|\b(?:the\s+)?(?P<noun2>key\s*words?|words?|terms?|phrases?|name)\s+(?={_ITEM}(?:\s*(?:,|and|or|&)\s*{_ITEM}){{0,5}}\s+(?:(?:both|all|each)\s+)?(?:(?:is|are)\s+(?:not\s+|never\s+)(?:used|included|mentioned|allowed|permitted)\b|(?:is|are)\s+(?:forbidden|banned|prohibited|off[\s-]limits|not\s+(?:allowed|permitted))\b|(?:should|must|cannot|can't|can\s+not|may\s+not|needs?\s+to|has\s+to|have\s+to|is\s+to|are\s+to|to|do\s+not|does\s+not|doesn't|don't)\s+(?:not\s+|never\s+)?(?:appear|be|show|occur|included|used)|appears?|shows?\s+up|occurs?)\b)"
     rf"|(?<![-\d])\b(?:the\s+)?(?P<noun3>key\s*word|word|term|phrase)\s+(?={_ITEM}\s+(?:{_PRE_COUNT}))"
     rf"|\b(?P<occ>occurrences?|instances?|mentions?)\s+of\s+(?:the\s+)?(?:key\s*)?words?\s+"
     rf"|\b(?P<verb2>mention(?:ing)?|includ(?:e|es|ing)|say|us(?:e|ing))\s+(?=[\"'“‘])"
