@@ -15,7 +15,7 @@ def register(subparsers: Any) -> None:
         "reward), LoRA, TRL flags or --config YAML",
         description="All flags are TRL's (DPOConfig/SFTConfig/GRPOConfig, ModelConfig) plus --mode, "
         "--train_file, --sft_weight, --mix_file, --mix_ratio, --merge_lora, --reward_aggregate, "
-        "--reward_scale, --strip_thinking, --family_rewards. `followfix train --help` lists them.",
+        "--reward_scale, --strip_thinking, --family_rewards, --gguf_file. `followfix train --help` lists them.",
         prefix_chars="+",
         add_help=False,
     )
