@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -35,13 +35,19 @@ def model() -> Iterator[TeacherServer]:
 
 
 @pytest.fixture
-def callbacks() -> Iterator[list[object]]:
+async def callbacks() -> AsyncIterator[list[object]]:
     """litellm.callbacks for one test: LiteLLM keeps them (and the lists it copies them into on the
-    first call) globally, so every list is emptied before and after."""
+    first call) globally, so every list is emptied before and after. Its logging worker is global
+    too: success events of earlier tests' completions (other event loops) are carried over and would
+    fire this test's callback, so they are run out first, with no callback registered, and this
+    test's own events are run out before the callbacks go."""
     import litellm
+    from litellm.litellm_core_utils.logging_worker import GLOBAL_LOGGING_WORKER
 
     litellm.logging_callback_manager._reset_all_callbacks()
+    await asyncio.wait_for(GLOBAL_LOGGING_WORKER.flush(), timeout=30)
     yield litellm.callbacks
+    await asyncio.wait_for(GLOBAL_LOGGING_WORKER.flush(), timeout=30)
     litellm.logging_callback_manager._reset_all_callbacks()
 
 
