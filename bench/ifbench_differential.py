@@ -26,7 +26,6 @@ import random
 import sys
 import tempfile
 import time
-import unicodedata
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
@@ -34,44 +33,13 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-_CAPITALS = [
-    "Reykjavik",
-    "Helsinki",
-    "Oslo",
-    "Tallinn",
-    "Stockholm",
-    "Riga",
-    "Moscow",
-    "Copenhagen",
-    "Vilnius",
-    "Minsk",
-    "Dublin",
-    "Berlin",
-    "Amsterdam",
-    "Warsaw",
-    "London",
-    "Brussels",
-    "Prague",
-    "Luxembourg",
-    "Paris",
-    "Vienna",
-    "Bratislava",
-    "Budapest",
-    "Vaduz",
-    "Chisinau",
-    "Bern",
-    "Ljubljana",
-    "Zagreb",
-]
 _EDIT_CHARS = list(" \n\t.,;:!?'\"()[]{}*-<>/😀aA1")
-
-
-def _fold(text: str) -> str:
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
 
 
 def built_texts() -> list[str]:
     """Texts near each rule's boundary (pass and fail), for the ids a natural response rarely meets."""
+    from graph.constraints.ifbench.custom import EUROPEAN_CAPITALS, ascii_fold
+
     countries = sorted([f"Country {chr(65 + i // 26)}{chr(65 + i % 26)}" for i in range(51)] + ["Zimbabwe"])
     mcq = "\n\n".join(
         f"Question {q}: " + "Why " * q * 2 + "\n" + "\n".join(f"{c}) option" for c in "ABCDE")
@@ -85,9 +53,9 @@ def built_texts() -> list[str]:
     )
     cities = "ID,Country,City,Year,Count\n" + "\n".join(f"{i},France,Paris,2020,{i}" for i in range(1, 8))
     return [
-        ", ".join(_CAPITALS),
-        "\n".join(_CAPITALS),
-        "\n".join(sorted(countries, key=_fold, reverse=True)),
+        ", ".join(EUROPEAN_CAPITALS),
+        "\n".join(EUROPEAN_CAPITALS),
+        "\n".join(sorted(countries, key=ascii_fold, reverse=True)),
         "\n".join(countries),
         "1805-12-02, 1806-10-14, 1815-06-18",
         "1805-00-00, 1768-01-01",

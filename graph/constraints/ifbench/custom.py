@@ -225,7 +225,8 @@ class SentenceAlphabet(Constraint[TaskParams]):
         return self.result(True, "", 26)
 
 
-_CAPITALS = [
+# IFBench's fixed list, north to south (the order the instruction asks for).
+EUROPEAN_CAPITALS = [
     "Reykjavik",
     "Helsinki",
     "Oslo",
@@ -273,11 +274,11 @@ class EuropeanCapitalsSort(Constraint[TaskParams]):
 
     def _check(self, response: str) -> CheckResult:
         items = [item.strip() for item in ascii_fold(response).split(",") if item.strip()]
-        if len(items) != len(_CAPITALS):
+        if len(items) != len(EUROPEAN_CAPITALS):
             return self.result(
-                False, f"lists {len(items)} comma-separated items; needs {len(_CAPITALS)}", len(items)
+                False, f"lists {len(items)} comma-separated items; needs {len(EUROPEAN_CAPITALS)}", len(items)
             )
-        for index, (got, want) in enumerate(zip(items, _CAPITALS, strict=True)):
+        for index, (got, want) in enumerate(zip(items, EUROPEAN_CAPITALS, strict=True)):
             if got != want:
                 return self.result(False, f"item {index + 1} is {got[:40]!r}; needs {want!r}", index)
         return self.result(True, "", len(items))
@@ -286,6 +287,6 @@ class EuropeanCapitalsSort(Constraint[TaskParams]):
         """Capitals listed one a line (or as bullets) joined with commas; the 27 put in latitude order."""
         listed = _comma_list(response) or response
         items = [item.strip() for item in listed.split(",") if item.strip()]
-        if sorted(ascii_fold(item) for item in items) == sorted(_CAPITALS):
-            return ", ".join(sorted(items, key=lambda item: _CAPITALS.index(ascii_fold(item))))
+        if sorted(ascii_fold(item) for item in items) == sorted(EUROPEAN_CAPITALS):
+            return ", ".join(sorted(items, key=lambda item: EUROPEAN_CAPITALS.index(ascii_fold(item))))
         return listed

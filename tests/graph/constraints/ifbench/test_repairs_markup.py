@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from graph.constraints import build
 from graph.constraints.ifbench.custom_dates import _SPELLINGS, _iso
+from tests.graph.constraints.ifbench.cases import CAPITALS
 
 _WORD = re.compile(r"\w+")
 _MARKER = re.compile(r"(?m)^[ \t]*(?:[*\-+\u2022]|\d+[.)])[ \t]+")
@@ -95,36 +96,7 @@ FIXES: list[tuple[str, dict[str, Any], str, str]] = [
         ),
     ),
 ]
-_CAPITALS = [
-    "Reykjavik",
-    "Helsinki",
-    "Oslo",
-    "Tallinn",
-    "Stockholm",
-    "Riga",
-    "Moscow",
-    "Copenhagen",
-    "Vilnius",
-    "Minsk",
-    "Dublin",
-    "Berlin",
-    "Amsterdam",
-    "Warsaw",
-    "London",
-    "Brussels",
-    "Prague",
-    "Luxembourg",
-    "Paris",
-    "Vienna",
-    "Bratislava",
-    "Budapest",
-    "Vaduz",
-    "Chisinau",
-    "Bern",
-    "Ljubljana",
-    "Zagreb",
-]
-FIXES.append(("custom:european_capitals_sort", {}, ", ".join(_CAPITALS[::-1]), ", ".join(_CAPITALS)))
+FIXES.append(("custom:european_capitals_sort", {}, ", ".join(CAPITALS[::-1]), ", ".join(CAPITALS)))
 _COUNTRIES = [f"Country {chr(65 + i // 26)}{chr(65 + i % 26)}" for i in range(51)] + ["Zimbabwe"]
 FIXES.append(
     (
@@ -138,8 +110,8 @@ FIXES.append(
     (
         "custom:european_capitals_sort",
         {},
-        "\n".join(f"{i}. {c}" for i, c in enumerate(_CAPITALS, 1)),
-        ", ".join(_CAPITALS),
+        "\n".join(f"{i}. {c}" for i, c in enumerate(CAPITALS, 1)),
+        ", ".join(CAPITALS),
     )
 )
 
