@@ -157,14 +157,6 @@ class DelegatingTeacher(Teacher):
     async def _attempt(self, messages: list[Message], response_format: dict[str, Any] | None) -> RawReply:
         raise NotImplementedError(f"{type(self).__name__} delegates whole calls")  # pragma: no cover
 
-    def _reason(self, exc: BaseException) -> str:
-        """Never empty: a timeout's own text is often blank (``TimeoutError()``)."""
-        text = str(exc).strip()
-        if isinstance(exc, TimeoutError) or "timeout" in type(exc).__name__.lower():
-            limit = f"no answer within {self.config.timeout_s:g}s"
-            return f"{type(exc).__name__}: {text}; {limit}" if text else f"{type(exc).__name__}: {limit}"
-        return text or type(exc).__name__
-
     async def complete(
         self, messages: list[Message], *, response_format: dict[str, Any] | None = None
     ) -> TeacherReply:
