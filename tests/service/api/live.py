@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import uvicorn
+from fastapi import FastAPI
 
 from service.app import create_app
 from service.settings import Settings
@@ -20,11 +21,18 @@ from service.settings import Settings
 @contextmanager
 def live_server(settings: Settings, *, startup_timeout_s: float = 30.0) -> Iterator[str]:
     """Serve ``create_app(settings)`` on 127.0.0.1:<free port>; yield its base URL."""
+    with serve_app(create_app(settings), startup_timeout_s=startup_timeout_s) as url:
+        yield url
+
+
+@contextmanager
+def serve_app(app: FastAPI, *, startup_timeout_s: float = 30.0) -> Iterator[str]:
+    """Serve ``app`` on 127.0.0.1:<free port> in a background thread; yield its base URL."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    config = uvicorn.Config(create_app(settings), log_level="warning", lifespan="on", access_log=False)
+    config = uvicorn.Config(app, log_level="warning", lifespan="on", access_log=False)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()

@@ -2,27 +2,22 @@
 
 ``server_backend`` (a fixture in the test modules) picks one of: the store table on a SQLite
 file, the store table on the real PostgreSQL (the session's database, cleaned), a Redis Stream on
-the real Redis (store on SQLite). ``serve_app`` is ``live_server`` for an app the test holds, so a
-test can reach into its running components.
+the real Redis (store on SQLite). A test that holds its app serves it with
+``tests.service.api.live.serve_app``, so it can reach into the running components.
 """
 
 from __future__ import annotations
 
 import asyncio
-import socket
-import threading
 import time
 import uuid
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
-from fastapi import FastAPI
 
 from service.bulk.queue import CollectQueue
 from service.bulk.redis_queue import RedisStreamQueue
@@ -99,26 +94,3 @@ def wait_until(predicate: Any, timeout_s: float, what: str) -> None:
     while not predicate():
         assert time.monotonic() < deadline, f"timed out waiting for {what}"
         time.sleep(0.2)
-
-
-@contextmanager
-def serve_app(app: FastAPI, startup_timeout_s: float = 30.0) -> Iterator[str]:
-    """Serve ``app`` on a free loopback port in a thread; yield its base URL."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on", access_log=False))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + startup_timeout_s
-    while not server.started:
-        assert thread.is_alive(), "uvicorn exited during startup"
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=15)
-        sock.close()

@@ -14,9 +14,9 @@ import pytest
 
 from graph.errors import StoreDataError
 from service.app import create_app
-from tests.service.api.live import live_server
+from tests.service.api.live import live_server, serve_app
 from tests.service.bulk.queue_backends import QUEUE_BACKENDS
-from tests.service.bulk.servers import Backend, collected, serve_app, use_backend, wait_until
+from tests.service.bulk.servers import Backend, collected, use_backend, wait_until
 from tests.service.store.conftest import postgres_url  # noqa: F401  (the session's database)
 
 J = {"content-type": "application/json"}
