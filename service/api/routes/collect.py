@@ -15,10 +15,9 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from graph.storable import find_unstorable
 from service.api.bodies import RequestBody
 from service.api.deps import ApiKeyDep, SettingsDep
-from service.api.errors import ApiError, InvalidRequestError, error_docs
+from service.api.errors import ApiError, error_docs
 from service.api.schemas import ConstraintIn, NonBlankText, Text
 from service.api.validation import build_constraints, check_lengths
 from service.bulk.queue import QueueFullError
@@ -76,12 +75,10 @@ async def collect(body: CollectRequest, settings: SettingsDep, bulk: BulkDep) ->
     )
     if body.constraints is not None:
         build_constraints(body.constraints)  # a bad spec is a 422 now, not a dead item later
+    # lone surrogates and NUL were refused when the body was read (RequestBody)
     payload: dict[str, Any] = {"instruction": body.instruction, "response": body.response}
     if body.constraints is not None:
         payload["constraints"] = [c.model_dump() for c in body.constraints]
-    problem = find_unstorable(payload)
-    if problem is not None:  # refused now, not a dead item later
-        raise InvalidRequestError(f"{problem.path}: {problem.reason}", field=problem.path)
     try:
         item_id = await bulk.queue.put(payload)
     except QueueFullError as exc:
